@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way, down the pipeline:
+// GraphcDiagnostics <- GraphcIR <- GraphcFrontend <- graphc (CLI).
+let package = Package(
+    name: "graphc",
+    products: [
+        .executable(name: "graphc", targets: ["graphc"]),
+        .library(name: "GraphcFrontend", targets: ["GraphcFrontend"]),
+        .library(name: "GraphcIR", targets: ["GraphcIR"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "GraphcDiagnostics"),
+        .target(name: "GraphcIR", dependencies: ["GraphcDiagnostics"]),
+        .target(name: "GraphcFrontend", dependencies: ["GraphcDiagnostics", "GraphcIR"]),
+        // OpenBLAS from Debian's libopenblas-dev; only the runtime's GEMM file will import it.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .executableTarget(
+            name: "graphc",
+            dependencies: [
+                "GraphcDiagnostics", "GraphcIR", "GraphcFrontend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GraphcIRTests", dependencies: ["GraphcIR"]),
+        .testTarget(
+            name: "GraphcFrontendTests",
+            dependencies: ["GraphcFrontend", "GraphcIR", "GraphcDiagnostics"],
+            resources: [.copy("Inputs")]
+        ),
+        .testTarget(name: "GraphcCLITests", dependencies: ["graphc"]),
+    ]
+)

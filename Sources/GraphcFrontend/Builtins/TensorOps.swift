@@ -1,0 +1,184 @@
+import GraphcDiagnostics
+import GraphcIR
+
+/// TF ops on tensors: placeholder, activations, reductions, shape ops, resize.
+extension Library {
+    func makeTensorOps() -> [Builtin] {
+        var result: [Builtin] = []
+        result.append(Builtin("placeholder", Signature([("dtype", nil), ("shape", Value.none), ("name", Value.none)])) { ev, args in
+            try ev.placeholder(args)
+        })
+        for (name, op, typeName) in [("relu6", Op.relu6, "Relu6"), ("sigmoid", .sigmoid, "Sigmoid"), ("tanh", .tanh, "Tanh")] {
+            result.append(Builtin(name, Signature([("x", nil), ("name", Value.none)])) { ev, args in
+                try ev.unary(op, args, input: "x", defaultName: typeName)
+            })
+        }
+        result.append(Builtin("softmax", Signature([("logits", nil), ("axis", Value.none), ("name", Value.none)])) { ev, args in
+            let x = try args.tensor("logits")
+            if let axis = try args.optionalInt("axis"), axis != -1, axis != ev.builder.graph[x].shape.rank - 1 {
+                throw args.error("softmax over an axis other than the last is not supported", argument: "axis")
+            }
+            return .tensor(try ev.builder.add(.softmax, [x], name: try args.optionalString("name") ?? "Softmax"))
+        })
+        result.append(Builtin("identity", Signature([("input", nil), ("name", Value.none)])) { _, args in
+            _ = try args.tensor("input")
+            return args["input"]
+        })
+        result.append(Builtin("bias_add", Signature([("value", nil), ("bias", nil), ("data_format", Value.none), ("name", Value.none)])) { ev, args in
+            .tensor(try ev.builder.add(.biasAdd, [try args.tensor("value"), try args.tensor("bias")], name: try args.optionalString("name") ?? "BiasAdd"))
+        })
+        result.append(Builtin("reduce_mean", Signature([("input_tensor", nil), ("axis", Value.none), ("keepdims", Value.none), ("name", Value.none),
+                                                       ("reduction_indices", Value.none), ("keep_dims", Value.none)])) { ev, args in
+            let x = try args.tensor("input_tensor")
+            let rank = ev.builder.graph[x].shape.rank
+            let axisArgument = args.has("reduction_indices") && !(args["reduction_indices"].isNone) ? "reduction_indices" : "axis"
+            var axes: [Int]
+            switch args[axisArgument] {
+            case .none: axes = Array(0..<rank)
+            case .int(let a): axes = [a]
+            default: axes = try args.ints(axisArgument)
+            }
+            axes = try axes.map { a in
+                let n = a < 0 ? a + rank : a
+                guard n >= 0, n < rank else { throw args.error("axis \(a) is out of range for a tensor of rank \(rank)", argument: axisArgument) }
+                return n
+            }
+            let keep: Bool
+            if case .bool(let k) = args["keepdims"] { keep = k } else if case .bool(let k) = args["keep_dims"] { keep = k } else { keep = false }
+            return .tensor(try ev.builder.add(.mean(axes: Array(Set(axes)).sorted(), keepDims: keep), [x], name: try args.optionalString("name") ?? "Mean"))
+        })
+        result.append(Builtin("global_avg_pool2d", Signature([("inputs", nil), ("keep_dims", .bool(false)), ("scope", Value.none)])) { ev, args in
+            let x = try args.tensor("inputs")
+            guard ev.builder.graph[x].shape.rank == 4 else {
+                throw args.error("global_avg_pool2d needs an NHWC input of rank 4, got shape \(ev.builder.graph[x].shape)", argument: "inputs")
+            }
+            let op = Op.mean(axes: [1, 2], keepDims: try args.bool("keep_dims"))
+            if let scope = try args.optionalString("scope") {
+                return .tensor(try ev.builder.withNameScope(scope) { try ev.builder.add(op, [x], name: "Mean") })
+            }
+            return .tensor(try ev.builder.add(op, [x], name: "Mean"))
+        })
+        for (name, op, typeName) in [("add", Op.add, "Add"), ("multiply", .mul, "Mul")] {
+            result.append(Builtin(name, Signature([("x", nil), ("y", nil), ("name", Value.none)])) { ev, args in
+                .tensor(try ev.builder.add(op, [try args.tensor("x"), try args.tensor("y")], name: try args.optionalString("name") ?? typeName))
+            })
+        }
+        result.append(Builtin("concat", Signature([("values", nil), ("axis", nil), ("name", .string("concat"))])) { ev, args in
+            let inputs = try ev.sequenceItems(args["values"], at: args.range(of: "values")).map { v -> NodeID in
+                guard case .tensor(let t) = v else { throw args.error("concat needs a list of tensors, found \(v.typeName)", argument: "values") }
+                return t
+            }
+            guard let first = inputs.first else { throw args.error("concat needs at least one tensor", argument: "values") }
+            let rank = ev.builder.graph[first].shape.rank
+            var axis = try args.int("axis")
+            if axis < 0 { axis += rank }
+            return .tensor(try ev.builder.add(.concat(axis: axis), inputs, name: try args.string("name")))
+        })
+        result.append(Builtin("pad", Signature([("tensor", nil), ("paddings", nil), ("mode", .string("CONSTANT")), ("name", Value.none),
+                                               ("constant_values", .int(0))])) { ev, args in
+            let x = try args.tensor("tensor")
+            guard try args.string("mode").uppercased() == "CONSTANT" else { throw args.error("only CONSTANT padding is supported", argument: "mode") }
+            guard ev.number(args["constant_values"]) == 0 else { throw args.error("only zero padding is supported", argument: "constant_values") }
+            let pairs = try ev.sequenceItems(args["paddings"], at: args.range(of: "paddings")).map { pair -> [Int] in
+                try ev.sequenceItems(pair, at: args.range(of: "paddings")).map { v -> Int in
+                    guard case .int(let i) = v else { throw args.error("paddings must be pairs of ints", argument: "paddings") }
+                    return i
+                }
+            }
+            return .tensor(try ev.builder.add(.pad(pairs), [x], name: try args.optionalString("name") ?? "Pad"))
+        })
+        result.append(Builtin("squeeze", Signature([("input", nil), ("axis", Value.none), ("name", Value.none), ("squeeze_dims", Value.none)])) { ev, args in
+            let x = try args.tensor("input")
+            let rank = ev.builder.graph[x].shape.rank
+            let argument = args["squeeze_dims"].isNone ? "axis" : "squeeze_dims"
+            var axes: [Int] = []
+            switch args[argument] {
+            case .none: break
+            case .int(let a): axes = [a]
+            default: axes = try args.ints(argument)
+            }
+            axes = axes.map { $0 < 0 ? $0 + rank : $0 }
+            return .tensor(try ev.builder.add(.squeeze(axes: axes.sorted()), [x], name: try args.optionalString("name") ?? "Squeeze"))
+        })
+        result.append(Builtin("reshape", Signature([("tensor", nil), ("shape", nil), ("name", Value.none)])) { ev, args in
+            let x = try args.tensor("tensor")
+            let dims = try ev.sequenceItems(args["shape"], at: args.range(of: "shape")).map { v -> Int? in
+                switch v {
+                case .int(let i): return i
+                case .none: return nil
+                default: throw args.error("reshape's shape must contain ints (-1 to infer one)", argument: "shape")
+                }
+            }
+            return .tensor(try ev.builder.add(.reshape(dims.map { $0 ?? -1 }), [x], name: try args.optionalString("name") ?? "Reshape"))
+        })
+        for name in ["resize_images", "resize_bilinear"] {
+            result.append(Builtin(name, Signature([("images", nil), ("size", nil), ("method", .int(0)), ("align_corners", .bool(false)),
+                                                  ("name", Value.none), ("half_pixel_centers", .bool(false))])) { ev, args in
+                let x = try args.tensor("images")
+                let size = try args.ints("size")
+                guard size.count == 2 else { throw args.error("size must be [height, width]", argument: "size") }
+                if try args.bool("align_corners") || args.bool("half_pixel_centers") {
+                    throw args.error("only TF1's default bilinear resize (align_corners=False, half_pixel_centers=False) is supported")
+                }
+                switch args["method"] {
+                case .int(0), .string("bilinear"): break
+                default: throw args.error("only bilinear resizing (method 0) is supported", argument: "method")
+                }
+                let op = Op.resizeBilinear(height: size[0], width: size[1])
+                if name == "resize_images" {
+                    return .tensor(try ev.builder.withNameScope(try args.optionalString("name") ?? "resize") {
+                        try ev.builder.add(op, [x], name: "ResizeBilinear")
+                    })
+                }
+                return .tensor(try ev.builder.add(op, [x], name: try args.optionalString("name") ?? "ResizeBilinear"))
+            })
+        }
+        return result
+    }
+}
+
+extension Value {
+    var isNone: Bool { if case .none = self { return true } else { return false } }
+}
+
+extension Evaluator {
+    /// An elementwise op on one tensor argument, named `name` or `defaultName`.
+    func unary(_ op: Op, _ args: Arguments, input: String, defaultName: String) throws -> Value {
+        let x = try args.tensor(input)
+        return .tensor(try builder.add(op, [x], name: try args.optionalString("name") ?? defaultName))
+    }
+
+    /// `placeholder(float32, [None, 96, 96, 3], name='input')`, with `--batch` filling an unknown
+    /// batch and `--input NAME=...` replacing the shape.
+    func placeholder(_ args: Arguments) throws -> Value {
+        guard case .dtype(let dtype) = args["dtype"] else {
+            throw args.error("placeholder's dtype must be float32, got \(args["dtype"].typeName)", argument: "dtype")
+        }
+        guard dtype == "float32" else { throw args.error("graphc tensors are float32, got \(dtype)", argument: "dtype") }
+        let requestedName = try args.optionalString("name") ?? "Placeholder"
+        var dims: [Int?]
+        switch args["shape"] {
+        case .none: throw args.error("placeholder needs a static shape such as [None, 224, 224, 3]", argument: "shape")
+        case .shape(let s): dims = s.dims
+        default:
+            dims = try sequenceItems(args["shape"], at: args.range(of: "shape")).map { v -> Int? in
+                switch v {
+                case .int(let i):
+                    guard i >= 0 else { throw args.error("placeholder dimensions must be non-negative or None", argument: "shape") }
+                    return i
+                case .none: return nil
+                default: throw args.error("placeholder shape must contain ints or None, found \(v.typeName)", argument: "shape")
+                }
+            }
+        }
+        if let override = options.inputShapes.last(where: { $0.name == requestedName }) {
+            dims = override.dims
+        }
+        placeholdersSeen.insert(requestedName)
+        if let batch = options.batch, !dims.isEmpty, dims[0] == nil {
+            dims[0] = batch
+            batchUsed = true
+        }
+        return .tensor(try builder.placeholder(name: requestedName, shape: TensorShape(dims)))
+    }
+}

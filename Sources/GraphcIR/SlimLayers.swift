@@ -1,0 +1,96 @@
+/// TF-slim's layers over `GraphBuilder`: the same scopes, variable names, shapes and op
+/// names that `tf.contrib.slim` creates, so slim checkpoints load without renaming.
+extension GraphBuilder {
+    /// A function applied to a layer's output inside its scope (activation_fn, normalizer_fn).
+    public typealias LayerFunction = (NodeID) throws -> NodeID
+
+    /// `slim.conv2d`: weights `[kh, kw, cin, cout]` in `scope` (default `Conv`), then the
+    /// normalizer if any, else biases (when `biases` is true), then the activation.
+    public func conv2d(_ input: NodeID, numOutputs: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1),
+                       padding: Padding = .same, rate: (Int, Int) = (1, 1), biases: Bool = true,
+                       normalizer: LayerFunction? = nil, activation: LayerFunction? = nil,
+                       scope: String? = nil) throws -> NodeID {
+        let x = graph[input].shape
+        guard x.rank == 4 else { throw ShapeError("conv2d needs an NHWC input of rank 4, got shape \(x)") }
+        guard let cin = x[3] else { throw ShapeError("conv2d needs a known channel count, got shape \(x)") }
+        try checkPositive(numOutputs, "num_outputs")
+        try checkPositive(kernel.0, "kernel height"); try checkPositive(kernel.1, "kernel width")
+        try checkPositive(stride.0, "stride"); try checkPositive(stride.1, "stride")
+        try checkPositive(rate.0, "rate"); try checkPositive(rate.1, "rate")
+        if (stride.0 > 1 || stride.1 > 1) && (rate.0 > 1 || rate.1 > 1) {
+            throw ShapeError("conv2d cannot combine stride > 1 with rate > 1, as in TF")
+        }
+        return try withVariableScope(scope, defaultName: "Conv") {
+            let w = try variable("weights", shape: [kernel.0, kernel.1, cin, numOutputs])
+            let attrs = Conv2DAttributes(strideH: stride.0, strideW: stride.1, padding: padding, dilationH: rate.0, dilationW: rate.1)
+            var y = try add(.conv2d(attrs), [input, w], name: "Conv2D")
+            if let normalizer {
+                y = try normalizer(y)
+            } else if biases {
+                let b = try variable("biases", shape: [numOutputs])
+                y = try add(.biasAdd, [y, b], name: "BiasAdd")
+            }
+            if let activation { y = try activation(y) }
+            return y
+        }
+    }
+
+    /// `slim.batch_norm` for inference: beta when `center`, gamma when `scale`, moving mean and
+    /// variance, in `scope` (default `BatchNorm`, then `BatchNorm_1`...), then the activation.
+    public func batchNorm(_ input: NodeID, center: Bool = true, scale: Bool = false, epsilon: Float = 0.001,
+                          activation: LayerFunction? = nil, scope: String? = nil) throws -> NodeID {
+        let x = graph[input].shape
+        guard x.rank >= 2, let c = x.dims.last! else {
+            throw ShapeError("batch_norm needs an input of rank >= 2 with a known channel count, got shape \(x)")
+        }
+        guard epsilon > 0 else { throw ShapeError("batch_norm epsilon must be positive, got \(epsilon)") }
+        return try withVariableScope(scope, defaultName: "BatchNorm") {
+            var inputs = [input]
+            // slim creates beta before gamma; the node's inputs list gamma first.
+            let beta = center ? try variable("beta", shape: [c]) : nil
+            let gamma = scale ? try variable("gamma", shape: [c]) : nil
+            if let gamma { inputs.append(gamma) }
+            if let beta { inputs.append(beta) }
+            inputs.append(try variable("moving_mean", shape: [c]))
+            inputs.append(try variable("moving_variance", shape: [c]))
+            var y = try add(.batchNorm(epsilon: epsilon, hasScale: scale, hasOffset: center), inputs, name: "FusedBatchNormV3")
+            if let activation { y = try activation(y) }
+            return y
+        }
+    }
+
+    /// `slim.fully_connected`: weights `[in, out]` on the last axis (rank >= 2 inputs), biases
+    /// unless a normalizer is given, then the activation; scope default `fully_connected`.
+    public func fullyConnected(_ input: NodeID, numOutputs: Int, biases: Bool = true, normalizer: LayerFunction? = nil,
+                               activation: LayerFunction? = nil, scope: String? = nil) throws -> NodeID {
+        let x = graph[input].shape
+        guard x.rank >= 2, let k = x.dims.last! else {
+            throw ShapeError("fully_connected needs an input of rank >= 2 with a known last dimension, got shape \(x)")
+        }
+        try checkPositive(numOutputs, "num_outputs")
+        return try withVariableScope(scope, defaultName: "fully_connected") {
+            let w = try variable("weights", shape: [k, numOutputs])
+            var y = try add(.matMul, [input, w], name: x.rank == 2 ? "MatMul" : "Tensordot")
+            if let normalizer {
+                y = try normalizer(y)
+            } else if biases {
+                let b = try variable("biases", shape: [numOutputs])
+                y = try add(.biasAdd, [y, b], name: "BiasAdd")
+            }
+            if let activation { y = try activation(y) }
+            return y
+        }
+    }
+
+    /// `slim.max_pool2d` / `slim.avg_pool2d`: a name scope (default `MaxPool2D` / `AvgPool2D`)
+    /// holding one `MaxPool` / `AvgPool` op.
+    public func pool(_ input: NodeID, max isMax: Bool, attributes: PoolAttributes, scope: String? = nil) throws -> NodeID {
+        try withNameScope(scope ?? (isMax ? "MaxPool2D" : "AvgPool2D")) {
+            try add(isMax ? .maxPool(attributes) : .avgPool(attributes), [input], name: isMax ? "MaxPool" : "AvgPool")
+        }
+    }
+
+    private func checkPositive(_ v: Int, _ what: String) throws(ShapeError) {
+        guard v >= 1 else { throw ShapeError("\(what) must be positive, got \(v)") }
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import GraphcDiagnostics
+import GraphcFrontend
+import GraphcIR
+
+/// The options every command that reads a graph file shares.
+struct GraphOptions: ParsableArguments {
+    @Argument(help: "The graph file (.graph).")
+    var file: String
+
+    @Option(name: .customShort("D"), help: ArgumentHelp("Define a flag the graph reads with flag(name, default), e.g. -D depth=152.", valueName: "name=value"))
+    var definitions: [String] = []
+
+    @Option(help: "Batch size for placeholders whose batch is None.")
+    var batch: Int?
+
+    @Option(help: ArgumentHelp("Replace a placeholder's shape, e.g. --input input=1,224,224,3 (? or -1 for unknown).", valueName: "name=d0,d1,..."))
+    var input: [String] = []
+
+    @Option(name: .customShort("I"), help: ArgumentHelp("Add a folder to search for imported graph files.", valueName: "dir"))
+    var importPaths: [String] = []
+
+    func validate() throws {
+        if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        _ = try parsedDefinitions()
+        _ = try parsedInputs()
+    }
+
+    func parsedDefinitions() throws -> [(name: String, value: String)] {
+        try definitions.map { d in
+            guard let eq = d.firstIndex(of: "="), eq != d.startIndex else {
+                throw ValidationError("-D takes name=value, got '\(d)'")
+            }
+            return (String(d[..<eq]), String(d[d.index(after: eq)...]))
+        }
+    }
+
+    func parsedInputs() throws -> [(name: String, dims: [Int?])] {
+        try input.map { spec in
+            guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex else {
+                throw ValidationError("--input takes name=d0,d1,..., got '\(spec)'")
+            }
+            let dims = try spec[spec.index(after: eq)...].split(separator: ",", omittingEmptySubsequences: false).map { part -> Int? in
+                let t = part.trimmingCharacters(in: .whitespaces)
+                if t == "?" || t == "-1" || t.lowercased() == "none" { return nil }
+                guard let v = Int(t), v >= 0 else { throw ValidationError("--input \(spec): '\(t)' is not a dimension") }
+                return v
+            }
+            return (String(spec[..<eq]), dims)
+        }
+    }
+
+    var evaluationOptions: EvaluationOptions {
+        var o = EvaluationOptions()
+        o.definitions = (try? parsedDefinitions()) ?? []
+        o.batch = batch
+        o.inputShapes = (try? parsedInputs()) ?? []
+        o.searchPaths = importPaths
+        return o
+    }
+
+    /// Evaluates the graph file; warnings go to stderr, errors exit with status 1.
+    func evaluate(printing: Bool = true) throws -> EvaluationResult {
+        var options = evaluationOptions
+        if !printing { options.printSink = { _ in } }
+        do {
+            let result = try GraphFile.evaluate(path: file, options: options)
+            for w in result.warnings { Stderr.write(w.rendered()) }
+            return result
+        } catch {
+            for d in error.diagnostics { Stderr.write(d.rendered()) }
+            throw ExitCode(1)
+        }
+    }
+}
+
+enum Stderr {
+    static func write(_ text: String) {
+        FileHandle.standardError.write(text.data(using: .utf8)!)
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import GraphcIR
+
+/// `graphc shapes FILE`: runs the file's prints, then a table of every op (name, op, output
+/// shape, parameters, multiply-adds) or, with --depth, one row per block.
+struct Shapes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print every op's output shape, parameters and multiply-adds (or one row per block with --depth).")
+
+    @OptionGroup var graph: GraphOptions
+
+    @Option(help: "Collapse the table to scopes this many levels deep (one row per block).")
+    var depth: Int?
+
+    @Flag(help: "Print only what the graph file prints, without the table.")
+    var noTable = false
+
+    func validate() throws {
+        if let depth, depth < 1 { throw ValidationError("--depth must be at least 1, got \(depth)") }
+    }
+
+    func run() throws {
+        let result = try graph.evaluate()
+        guard !noTable else { return }
+        let rows = depth.map { Statistics.rows(result.graph, depth: $0) } ?? Statistics.rows(result.graph)
+        let batchKnown = result.graph.placeholders.allSatisfy { $0.shape[0] != nil }
+        print("")
+        print(Statistics.table(rows, batchKnown: batchKnown), terminator: "")
+    }
+}
