@@ -177,7 +177,13 @@ extension Library {
 
 extension Evaluator {
     /// 'SAME' | 'VALID' (any case), an int p, a pair (ph, pw), or [[top, bottom], [left, right]].
+    /// Explicit zero padding is VALID.
     func padding(_ args: Arguments, _ name: String) throws -> Padding {
+        let p = try explicitOrNamedPadding(args, name)
+        return p == .explicit(top: 0, bottom: 0, left: 0, right: 0) ? .valid : p
+    }
+
+    private func explicitOrNamedPadding(_ args: Arguments, _ name: String) throws -> Padding {
         switch args[name] {
         case .string(let s):
             switch s.uppercased() {

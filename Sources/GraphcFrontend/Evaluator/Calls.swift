@@ -114,8 +114,10 @@ extension Evaluator {
             throw Diagnostic("recursion too deep: more than \(Self.maxCallDepth) nested calls (in '\(f.name)')", at: range)
         }
         let normal = f.parameters.filter { $0.kind == .normal }
+        // Parameters after `*args` are keyword-only.
+        let positionalSlots = f.parameters.prefix { $0.kind == .normal }.count
         let keywords = f.takesArgScope
-            ? withArgScope(ObjectIdentifier(f), parameterNames: normal.map(\.name), positionalCount: positional.count, keywords: keywords)
+            ? withArgScope(ObjectIdentifier(f), parameterNames: normal.map(\.name), positionalCount: min(positional.count, positionalSlots), keywords: keywords)
             : keywords
         let env = Environment(parent: f.closure)
         var bound = Set<String>()
@@ -123,13 +125,13 @@ extension Evaluator {
         let doubleStar = f.parameters.first { $0.kind == .doubleStar }
         var extra: [Value] = []
         for (i, p) in positional.enumerated() {
-            if i < normal.count {
+            if i < positionalSlots {
                 env.variables[normal[i].name] = p.value
                 bound.insert(normal[i].name)
             } else if star != nil {
                 extra.append(p.value)
             } else {
-                throw Diagnostic("\(f.name)() takes \(normal.count) positional argument\(normal.count == 1 ? "" : "s") but \(positional.count) were given", at: p.range)
+                throw Diagnostic("\(f.name)() takes \(positionalSlots) positional argument\(positionalSlots == 1 ? "" : "s") but \(positional.count) were given", at: p.range)
             }
         }
         if let star { env.variables[star.name] = .tuple(extra) }
