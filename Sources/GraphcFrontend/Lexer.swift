@@ -92,9 +92,7 @@ struct Lexer {
         }
         atLineStart = false
         if column > indents.last! {
-            if tokens.isEmpty || tokens.last!.kind != .newline || !expectsBlock {
-                throw error("unexpected indent", start, i)
-            }
+            // The parser decides whether an indented block may start here.
             indents.append(column)
             tokens.append(Token(kind: .indent, start: start, end: i))
         } else {
@@ -106,12 +104,6 @@ struct Lexer {
                 throw error("unindent does not match any outer indentation level", i)
             }
         }
-    }
-
-    /// Whether the previous logical line ended with ':' (so an indented block may follow).
-    private var expectsBlock: Bool {
-        guard tokens.count >= 2 else { return false }
-        return tokens[tokens.count - 2].kind == .op(":")
     }
 
     private mutating func identifier() {

@@ -177,12 +177,19 @@ extension Evaluator {
                 }
             }
         } catch var d as Diagnostic {
-            // The call chain through `def`s, innermost first, with long chains cut short.
-            let callNotes = d.notes.filter { $0.message.hasPrefix("in call to") }.count
-            if callNotes < 8 {
-                d.notes.append(.init("in call to '\(f.name)' from here", at: range))
-            } else if callNotes == 8 {
-                d.notes.append(.init("in call to ... (further calls not shown)", at: nil))
+            // The call chain through `def`s, innermost first; a recursive call repeated at the
+            // same place is one note with a count, and long chains are cut short.
+            let note = "in call to '\(f.name)' from here"
+            if let last = d.notes.last, last.message.hasPrefix(note), last.range?.start == range.start, last.range?.file === range.file {
+                let count = (Int(last.message.dropFirst(note.count + 2).prefix { $0.isNumber }) ?? 1) + 1
+                d.notes[d.notes.count - 1] = .init("\(note) (\(count) times)", at: range)
+            } else {
+                let callNotes = d.notes.filter { $0.message.hasPrefix("in call to") }.count
+                if callNotes < 8 {
+                    d.notes.append(.init(note, at: range))
+                } else if callNotes == 8 {
+                    d.notes.append(.init("in call to ... (further calls not shown)", at: nil))
+                }
             }
             throw d
         }
