@@ -23,15 +23,8 @@ extension GraphBuilder {
         return try withVariableScope(scope, defaultName: "Conv") {
             let w = try variable("weights", shape: [kernel.0, kernel.1, cin, numOutputs])
             let attrs = Conv2DAttributes(strideH: stride.0, strideW: stride.1, padding: padding, dilationH: rate.0, dilationW: rate.1)
-            var y = try add(.conv2d(attrs), [input, w], name: "Conv2D")
-            if let normalizer {
-                y = try normalizer(y)
-            } else if biases {
-                let b = try variable("biases", shape: [numOutputs])
-                y = try add(.biasAdd, [y, b], name: "BiasAdd")
-            }
-            if let activation { y = try activation(y) }
-            return y
+            let y = try add(.conv2d(attrs), [input, w], name: "Conv2D")
+            return try finishLayer(y, numOutputs: numOutputs, biases: biases, normalizer: normalizer, activation: activation)
         }
     }
 
@@ -70,15 +63,8 @@ extension GraphBuilder {
         try checkPositive(numOutputs, "num_outputs")
         return try withVariableScope(scope, defaultName: "fully_connected") {
             let w = try variable("weights", shape: [k, numOutputs])
-            var y = try add(.matMul, [input, w], name: x.rank == 2 ? "MatMul" : "Tensordot")
-            if let normalizer {
-                y = try normalizer(y)
-            } else if biases {
-                let b = try variable("biases", shape: [numOutputs])
-                y = try add(.biasAdd, [y, b], name: "BiasAdd")
-            }
-            if let activation { y = try activation(y) }
-            return y
+            let y = try add(.matMul, [input, w], name: x.rank == 2 ? "MatMul" : "Tensordot")
+            return try finishLayer(y, numOutputs: numOutputs, biases: biases, normalizer: normalizer, activation: activation)
         }
     }
 
@@ -88,6 +74,20 @@ extension GraphBuilder {
         try withNameScope(scope ?? (isMax ? "MaxPool2D" : "AvgPool2D")) {
             try add(isMax ? .maxPool(attributes) : .avgPool(attributes), [input], name: isMax ? "MaxPool" : "AvgPool")
         }
+    }
+
+    /// slim's layer tail: the normalizer if any, else biases (when wanted), then the activation.
+    private func finishLayer(_ y: NodeID, numOutputs: Int, biases: Bool, normalizer: LayerFunction?,
+                             activation: LayerFunction?) throws -> NodeID {
+        var y = y
+        if let normalizer {
+            y = try normalizer(y)
+        } else if biases {
+            let b = try variable("biases", shape: [numOutputs])
+            y = try add(.biasAdd, [y, b], name: "BiasAdd")
+        }
+        if let activation { y = try activation(y) }
+        return y
     }
 
     private func checkPositive(_ v: Int, _ what: String) throws(ShapeError) {
