@@ -2,13 +2,14 @@
 import PackageDescription
 
 // Dependencies point one way, down the pipeline:
-// GraphcDiagnostics <- GraphcIR <- GraphcFrontend <- graphc (CLI).
+// GraphcDiagnostics <- GraphcIR <- GraphcFrontend, GraphcRuntime (+ COpenBLAS) <- graphc (CLI).
 let package = Package(
     name: "graphc",
     products: [
         .executable(name: "graphc", targets: ["graphc"]),
         .library(name: "GraphcFrontend", targets: ["GraphcFrontend"]),
         .library(name: "GraphcIR", targets: ["GraphcIR"]),
+        .library(name: "GraphcRuntime", targets: ["GraphcRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,10 +24,17 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .target(
+            name: "GraphcRuntime",
+            dependencies: ["GraphcIR", "COpenBLAS"],
+            // Kernels share raw pointers across threads by design; they are checked by tests
+            // against the reference kernels, not by the concurrency checker.
+            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-Ounchecked"])]
+        ),
         .executableTarget(
             name: "graphc",
             dependencies: [
-                "GraphcDiagnostics", "GraphcIR", "GraphcFrontend",
+                "GraphcDiagnostics", "GraphcIR", "GraphcFrontend", "GraphcRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,6 +44,7 @@ let package = Package(
             dependencies: ["GraphcFrontend", "GraphcIR", "GraphcDiagnostics"],
             resources: [.copy("Inputs")]
         ),
+        .testTarget(name: "GraphcRuntimeTests", dependencies: ["GraphcRuntime", "GraphcIR", "GraphcFrontend"]),
         .testTarget(name: "GraphcCLITests", dependencies: ["graphc"]),
     ]
 )

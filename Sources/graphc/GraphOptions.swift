@@ -3,6 +3,7 @@ import Foundation
 import GraphcDiagnostics
 import GraphcFrontend
 import GraphcIR
+import GraphcRuntime
 
 /// The options every command that reads a graph file shares.
 struct GraphOptions: ParsableArguments {
@@ -15,7 +16,7 @@ struct GraphOptions: ParsableArguments {
     @Option(help: "Batch size for placeholders whose batch is None.")
     var batch: Int?
 
-    @Option(help: ArgumentHelp("Replace a placeholder's shape, e.g. --input input=1,224,224,3 (? or -1 for unknown).", valueName: "name=d0,d1,..."))
+    @Option(help: ArgumentHelp("Feed a placeholder: --input input=x.npy (the file's data; its shape fills the placeholder's unknown dimensions), or give a shape, --input input=1,224,224,3 (? or -1 for unknown).", valueName: "name=file.npy|d0,d1,..."))
     var input: [String] = []
 
     @Option(name: .customShort("I"), help: ArgumentHelp("Add a folder to search for imported graph files.", valueName: "dir"))
@@ -25,6 +26,7 @@ struct GraphOptions: ParsableArguments {
         if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
         _ = try parsedDefinitions()
         _ = try parsedInputs()
+        _ = try parsedInputFiles()
     }
 
     func parsedDefinitions() throws -> [(name: String, value: String)] {
@@ -36,10 +38,23 @@ struct GraphOptions: ParsableArguments {
         }
     }
 
+    /// `--input NAME=file.npy` entries: name, path and the shape in the file's header.
+    func parsedInputFiles() throws -> [(name: String, path: String, dims: [Int])] {
+        try input.compactMap { spec in
+            guard let eq = spec.firstIndex(of: "="), spec.hasSuffix(".npy") else { return nil }
+            let path = String(spec[spec.index(after: eq)...])
+            do {
+                return (String(spec[..<eq]), path, try NumPyFile.read(path: path).shape)
+            } catch {
+                throw ValidationError("--input \(spec): \(error)")
+            }
+        }
+    }
+
     func parsedInputs() throws -> [(name: String, dims: [Int?])] {
-        try input.map { spec in
+        try input.filter { !$0.hasSuffix(".npy") }.map { spec in
             guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex else {
-                throw ValidationError("--input takes name=d0,d1,..., got '\(spec)'")
+                throw ValidationError("--input takes name=file.npy or name=d0,d1,..., got '\(spec)'")
             }
             let dims = try spec[spec.index(after: eq)...].split(separator: ",", omittingEmptySubsequences: false).map { part -> Int? in
                 let t = part.trimmingCharacters(in: .whitespaces)
@@ -56,6 +71,7 @@ struct GraphOptions: ParsableArguments {
         o.definitions = (try? parsedDefinitions()) ?? []
         o.batch = batch
         o.inputShapes = (try? parsedInputs()) ?? []
+        o.inputData = (try? parsedInputFiles()) ?? []
         o.searchPaths = importPaths
         return o
     }

@@ -174,6 +174,12 @@ extension Evaluator {
         if let override = options.inputShapes.last(where: { $0.name == requestedName }) {
             dims = override.dims
         }
+        if let data = options.inputData.last(where: { $0.name == requestedName }) {
+            guard data.dims.count == dims.count, zip(data.dims, dims).allSatisfy({ $1 == nil || $0 == $1! }) else {
+                throw args.error("--input \(requestedName)=\(data.path) holds shape \(TensorShape(data.dims.map { $0 })), but placeholder '\(requestedName)' is \(TensorShape(dims))")
+            }
+            dims = data.dims
+        }
         placeholdersSeen.insert(requestedName)
         if let batch = options.batch, !dims.isEmpty, dims[0] == nil {
             dims[0] = batch

@@ -89,7 +89,7 @@ final class Evaluator {
                 let known = declaredFlags.isEmpty ? "it declares no flags" : "its flags are: " + declaredFlags.joined(separator: ", ")
                 throw Diagnostic("-D \(name) is not used by \(file.path); \(known)" + Spelling.didYouMean(name, among: declaredFlags), at: nil)
             }
-            for (name, _) in options.inputShapes where !placeholdersSeen.contains(name) {
+            for name in options.inputShapes.map(\.name) + options.inputData.map(\.name) where !placeholdersSeen.contains(name) {
                 let known = placeholdersSeen.sorted().joined(separator: ", ")
                 throw Diagnostic("--input \(name): the graph has no placeholder named '\(name)'" + (known.isEmpty ? "" : "; placeholders: \(known)"), at: nil)
             }

@@ -6,6 +6,9 @@ public struct EvaluationOptions: Sendable {
     public var batch: Int?
     /// `--input NAME=D0,D1,...`: replaces a placeholder's shape (-1 or ? for unknown).
     public var inputShapes: [(name: String, dims: [Int?])] = []
+    /// `--input NAME=x.npy`: the shape of the data fed to a placeholder; it must agree with the
+    /// placeholder's known dimensions and fills its unknown ones.
+    public var inputData: [(name: String, path: String, dims: [Int])] = []
     /// Extra folders searched by `import`, after the importing file's folder.
     public var searchPaths: [String] = []
     /// Where `print` writes; defaults to standard output.

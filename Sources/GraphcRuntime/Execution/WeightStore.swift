@@ -1,0 +1,141 @@
+import Foundation
+import GraphcIR
+
+/// The values of a graph's variables, by variable name: read in place from a memory-mapped
+/// safetensors file when it holds aligned float32, converted into owned memory otherwise, or
+/// made by a seeded initialisation.
+public final class WeightStore: @unchecked Sendable {
+    private var pointers: [String: UnsafePointer<Float>] = [:]
+    private var owned: [UnsafeMutableBufferPointer<Float>] = []
+    private let file: Safetensors.File?
+    /// Where the values came from, for messages.
+    public let source: String
+
+    private init(file: Safetensors.File?, source: String) {
+        self.file = file
+        self.source = source
+    }
+
+    deinit { for b in owned { b.deallocate() } }
+
+    public subscript(name: String) -> UnsafePointer<Float>? { pointers[name] }
+
+    /// Loads the variables of `graph` from a safetensors file, checking that the file holds
+    /// exactly them, with the shapes the graph expects and float dtypes.
+    public static func load(safetensors path: String, for graph: Graph) throws(FileFormatError) -> WeightStore {
+        let file = try Safetensors.File(path: path)
+        var problems: [String] = []
+        let variables = graph.variables
+        let expected = Set(variables.map(\.name))
+        for v in variables {
+            guard let entry = file.entries[v.name] else {
+                let near = file.entries.keys.filter { $0.hasSuffix("/" + (v.name.split(separator: "/").last.map(String.init) ?? "")) }
+                problems.append("missing variable '\(v.name)' \(v.shape)" + (near.count == 1 ? " (the file has '\(near[0])')" : ""))
+                continue
+            }
+            let shape = v.shape.dims.map { $0 ?? -1 }
+            if entry.shape != shape {
+                problems.append("variable '\(v.name)' has shape \(TensorShape(entry.shape.map { $0 })) in the file, the graph expects \(v.shape)")
+            }
+            if !entry.dtype.isFloat {
+                problems.append("variable '\(v.name)' has dtype \(entry.dtype.rawValue); graphc reads F32, F16, BF16 or F64")
+            }
+        }
+        for name in file.names where !expected.contains(name) {
+            problems.append("unexpected variable '\(name)' \(TensorShape(file.entries[name]!.shape.map { $0 })): the graph has no such variable")
+        }
+        if !problems.isEmpty { throw FileFormatError(path, problems) }
+
+        let store = WeightStore(file: file, source: path)
+        for v in variables {
+            let entry = file.entries[v.name]!
+            if entry.dtype == .f32, Int(bitPattern: entry.bytes.baseAddress) % MemoryLayout<Float>.alignment == 0 || entry.count == 0,
+               Int(littleEndian: 1) == 1 {
+                store.pointers[v.name] = entry.count == 0
+                    ? UnsafePointer(store.allocate(0).baseAddress!)
+                    : entry.bytes.baseAddress!.assumingMemoryBound(to: Float.self)
+            } else {
+                let buffer = store.allocate(entry.count)
+                entry.copyFloats(into: buffer.baseAddress!)
+                store.pointers[v.name] = UnsafePointer(buffer.baseAddress!)
+            }
+        }
+        return store
+    }
+
+    /// slim's initial values, deterministic in `seed` and each variable's name: weights from a
+    /// truncated normal with He scaling (stddev sqrt(2 / fan_in)), biases, beta and moving mean
+    /// zero, gamma and moving variance one.
+    public static func initialize(_ graph: Graph, seed: UInt64 = 0) -> WeightStore {
+        let store = WeightStore(file: nil, source: "seeded initialisation (seed \(seed))")
+        for v in graph.variables {
+            let values = initialValues(name: v.name, shape: v.shape.dims.map { $0 ?? 0 }, seed: seed)
+            let buffer = store.allocate(values.count)
+            _ = buffer.initialize(from: values)
+            store.pointers[v.name] = UnsafePointer(buffer.baseAddress!)
+        }
+        return store
+    }
+
+    static func initialValues(name: String, shape: [Int], seed: UInt64) -> [Float] {
+        let count = shape.reduce(1, *)
+        let leaf = name.split(separator: "/").last.map(String.init) ?? name
+        switch leaf {
+        case "gamma", "moving_variance": return [Float](repeating: 1, count: count)
+        case "biases", "beta", "moving_mean": return [Float](repeating: 0, count: count)
+        default:
+            let fanIn = max(1, shape.dropLast().reduce(1, *))
+            var rng = SeededRandom(seed: seed, name: name)
+            let stddev = Float((2.0 / Double(fanIn)).squareRoot())
+            return (0..<count).map { _ in rng.truncatedNormal() * stddev }
+        }
+    }
+
+    /// Every variable as a host tensor, in graph order (for `graphc init`).
+    public func tensors(for graph: Graph) -> [(name: String, tensor: HostTensor)] {
+        graph.variables.map { v in
+            let shape = v.shape.dims.map { $0 ?? 0 }
+            let count = shape.reduce(1, *)
+            return (v.name, HostTensor(shape: shape, data: Array(UnsafeBufferPointer(start: pointers[v.name]!, count: count))))
+        }
+    }
+
+    private func allocate(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
+        let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(count, 1))
+        b.initialize(repeating: 0)
+        owned.append(b)
+        return b
+    }
+}
+
+/// SplitMix64 seeded by a seed and a name: the same values on every machine.
+public struct SeededRandom {
+    private var state: UInt64
+
+    public init(seed: UInt64, name: String = "") {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        state = seed ^ h
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    public mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) }
+
+    /// Standard normal, cut at two standard deviations (TF's truncated_normal).
+    public mutating func truncatedNormal() -> Float {
+        while true {
+            let u1 = max(Double(next() >> 11) / Double(1 << 53), 1e-300)
+            let u2 = Double(next() >> 11) / Double(1 << 53)
+            let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+            if abs(z) <= 2 { return Float(z) }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+/// The geometry of an NHWC max or average pool, resolved for one input shape.
+struct PoolGeometry: Equatable {
+    var batch, inHeight, inWidth, channels: Int
+    var windowH, windowW, strideH, strideW: Int
+    var padTop, padLeft, padBottom, padRight: Int
+    var outHeight, outWidth: Int
+    /// Average pooling divides by the window clipped to the padded input (PyTorch's
+    /// count_include_pad) instead of by the inputs it covers (TF).
+    var countPadding: Bool
+}
+
+enum PoolingKernel {
+    /// Max pooling: the largest input in each window; padding never wins.
+    static func max(_ g: PoolGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int) {
+        let c = g.channels
+        parallelFor(g.batch * g.outHeight, threads: threads, minimumPerThread: 4) { rows in
+            for r in rows {
+                let b = r / g.outHeight, oy = r % g.outHeight
+                let y0 = Swift.max(oy * g.strideH - g.padTop, 0), y1 = Swift.min(oy * g.strideH - g.padTop + g.windowH, g.inHeight)
+                for ox in 0..<g.outWidth {
+                    let x0 = Swift.max(ox * g.strideW - g.padLeft, 0), x1 = Swift.min(ox * g.strideW - g.padLeft + g.windowW, g.inWidth)
+                    let out = output + ((b * g.outHeight + oy) * g.outWidth + ox) * c
+                    out.update(repeating: -.infinity, count: c)
+                    for y in y0..<Swift.max(y0, y1) {
+                        for x in x0..<Swift.max(x0, x1) {
+                            let src = input + ((b * g.inHeight + y) * g.inWidth + x) * c
+                            for ch in 0..<c where src[ch] > out[ch] || src[ch].isNaN { out[ch] = src[ch] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Average pooling with TF's (valid inputs only) or PyTorch's (count_include_pad) divisor.
+    static func average(_ g: PoolGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int) {
+        let c = g.channels
+        parallelFor(g.batch * g.outHeight, threads: threads, minimumPerThread: 4) { rows in
+            for r in rows {
+                let b = r / g.outHeight, oy = r % g.outHeight
+                let ys = oy * g.strideH - g.padTop
+                let yEndPadded = Swift.min(ys + g.windowH, g.inHeight + g.padBottom)
+                let y0 = Swift.max(ys, 0), y1 = Swift.min(ys + g.windowH, g.inHeight)
+                for ox in 0..<g.outWidth {
+                    let xs = ox * g.strideW - g.padLeft
+                    let xEndPadded = Swift.min(xs + g.windowW, g.inWidth + g.padRight)
+                    let x0 = Swift.max(xs, 0), x1 = Swift.min(xs + g.windowW, g.inWidth)
+                    let count = g.countPadding ? (yEndPadded - ys) * (xEndPadded - xs) : Swift.max(0, y1 - y0) * Swift.max(0, x1 - x0)
+                    let out = output + ((b * g.outHeight + oy) * g.outWidth + ox) * c
+                    out.update(repeating: 0, count: c)
+                    for y in y0..<Swift.max(y0, y1) {
+                        for x in x0..<Swift.max(x0, x1) {
+                            let src = input + ((b * g.inHeight + y) * g.inWidth + x) * c
+                            for ch in 0..<c { out[ch] += src[ch] }
+                        }
+                    }
+                    let scale = count > 0 ? 1 / Float(count) : 0
+                    for ch in 0..<c { out[ch] *= scale }
+                }
+            }
+        }
+    }
+}

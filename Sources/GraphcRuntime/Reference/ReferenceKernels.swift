@@ -1,0 +1,195 @@
+import Foundation
+import GraphcIR
+
+/// Plain nested-loop kernels: the independent reference the fast kernels are tested against
+/// and what `graphc run --reference` executes. Written for clarity, not speed; each works out
+/// its own padding from the op's attributes.
+public enum ReferenceKernels {
+    /// TF's SAME split, or the explicit pads: (before, after) for one spatial axis.
+    static func pads(_ padding: Padding, input: Int, output: Int, window: Int, stride: Int, vertical: Bool) -> (Int, Int) {
+        switch padding {
+        case .valid: return (0, 0)
+        case let .explicit(t, b, l, r): return vertical ? (t, b) : (l, r)
+        case .same:
+            let needed = max(0, (output - 1) * stride + window - input)
+            return (needed / 2, needed - needed / 2)
+        }
+    }
+
+    public static func conv2d(_ x: UnsafePointer<Float>, _ xs: [Int], _ w: UnsafePointer<Float>, _ ws: [Int], _ a: Conv2DAttributes,
+                              _ y: UnsafeMutablePointer<Float>, _ ys: [Int]) {
+        let (n, h, wd, ci) = (xs[0], xs[1], xs[2], xs[3])
+        let (kh, kw, co) = (ws[0], ws[1], ws[3])
+        let (oh, ow) = (ys[1], ys[2])
+        let (top, _) = pads(a.padding, input: h, output: oh, window: (kh - 1) * a.dilationH + 1, stride: a.strideH, vertical: true)
+        let (left, _) = pads(a.padding, input: wd, output: ow, window: (kw - 1) * a.dilationW + 1, stride: a.strideW, vertical: false)
+        for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for o in 0..<co {
+            var sum: Double = 0
+            for ky in 0..<kh { for kx in 0..<kw {
+                let iy = oy * a.strideH - top + ky * a.dilationH
+                let ix = ox * a.strideW - left + kx * a.dilationW
+                if iy < 0 || iy >= h || ix < 0 || ix >= wd { continue }
+                for c in 0..<ci {
+                    sum += Double(x[((b * h + iy) * wd + ix) * ci + c]) * Double(w[((ky * kw + kx) * ci + c) * co + o])
+                }
+            } }
+            y[((b * oh + oy) * ow + ox) * co + o] = Float(sum)
+        } } } }
+    }
+
+    public static func pool(max isMax: Bool, _ x: UnsafePointer<Float>, _ xs: [Int], _ a: PoolAttributes, _ y: UnsafeMutablePointer<Float>, _ ys: [Int]) {
+        let (n, h, wd, c) = (xs[0], xs[1], xs[2], xs[3])
+        let (oh, ow) = (ys[1], ys[2])
+        let (top, bottom) = pads(a.padding, input: h, output: oh, window: a.windowH, stride: a.strideH, vertical: true)
+        let (left, right) = pads(a.padding, input: wd, output: ow, window: a.windowW, stride: a.strideW, vertical: false)
+        let includePad: Bool
+        if case .explicit = a.padding { includePad = a.countIncludePad } else { includePad = false }
+        for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for ch in 0..<c {
+            var best = -Float.infinity
+            var sum: Double = 0, count = 0
+            for ky in 0..<a.windowH { for kx in 0..<a.windowW {
+                let iy = oy * a.strideH - top + ky, ix = ox * a.strideW - left + kx
+                if includePad, iy >= -top, iy < h + bottom, ix >= -left, ix < wd + right, !(iy >= 0 && iy < h && ix >= 0 && ix < wd) { count += 1 }
+                guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
+                let v = x[((b * h + iy) * wd + ix) * c + ch]
+                best = Swift.max(best, v)
+                sum += Double(v)
+                count += 1
+            } }
+            y[((b * oh + oy) * ow + ox) * c + ch] = isMax ? best : (count > 0 ? Float(sum / Double(count)) : 0)
+        } } } }
+    }
+
+    /// (x - mean) / sqrt(var + eps) * gamma + beta over the last axis.
+    public static func batchNorm(_ x: UnsafePointer<Float>, count: Int, channels: Int, gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?,
+                                 mean: UnsafePointer<Float>, variance: UnsafePointer<Float>, epsilon: Float, _ y: UnsafeMutablePointer<Float>) {
+        for i in 0..<count {
+            let c = i % channels
+            let normalized = (Double(x[i]) - Double(mean[c])) / (Double(variance[c]) + Double(epsilon)).squareRoot()
+            y[i] = Float(normalized * Double(gamma?[c] ?? 1) + Double(beta?[c] ?? 0))
+        }
+    }
+
+    public static func unary(_ op: Op, _ x: UnsafePointer<Float>, count: Int, _ y: UnsafeMutablePointer<Float>) {
+        for i in 0..<count {
+            let v = Double(x[i])
+            switch op {
+            case .relu: y[i] = Float(Swift.max(v, 0))
+            case .relu6: y[i] = Float(Swift.min(Swift.max(v, 0), 6))
+            case .sigmoid: y[i] = Float(1 / (1 + Foundation.exp(-v)))
+            case .tanh: y[i] = Float(Foundation.tanh(v))
+            default: y[i] = x[i]
+            }
+        }
+    }
+
+    /// a + b or a * b with NumPy broadcasting, index by index.
+    public static func binary(add: Bool, _ a: UnsafePointer<Float>, _ ashape: [Int], _ b: UnsafePointer<Float>, _ bshape: [Int],
+                              _ y: UnsafeMutablePointer<Float>, _ yshape: [Int]) {
+        let rank = yshape.count
+        let pa = [Int](repeating: 1, count: rank - ashape.count) + ashape
+        let pb = [Int](repeating: 1, count: rank - bshape.count) + bshape
+        let count = yshape.reduce(1, *)
+        for i in 0..<count {
+            var rem = i
+            var index = [Int](repeating: 0, count: rank)
+            for d in stride(from: rank - 1, through: 0, by: -1) { index[d] = rem % yshape[d]; rem /= yshape[d] }
+            var ai = 0, bi = 0
+            for d in 0..<rank {
+                ai = ai * pa[d] + (pa[d] == 1 ? 0 : index[d])
+                bi = bi * pb[d] + (pb[d] == 1 ? 0 : index[d])
+            }
+            y[i] = add ? a[ai] + b[bi] : a[ai] * b[bi]
+        }
+    }
+
+    public static func biasAdd(_ x: UnsafePointer<Float>, count: Int, _ bias: UnsafePointer<Float>, channels: Int, _ y: UnsafeMutablePointer<Float>) {
+        for i in 0..<count { y[i] = x[i] + bias[i % channels] }
+    }
+
+    /// x [rows, k] times w [k, n].
+    public static func matMul(_ x: UnsafePointer<Float>, rows: Int, k: Int, _ w: UnsafePointer<Float>, n: Int, _ y: UnsafeMutablePointer<Float>) {
+        for r in 0..<rows { for j in 0..<n {
+            var sum: Double = 0
+            for i in 0..<k { sum += Double(x[r * k + i]) * Double(w[i * n + j]) }
+            y[r * n + j] = Float(sum)
+        } }
+    }
+
+    public static func mean(_ x: UnsafePointer<Float>, _ xs: [Int], axes: [Int], _ y: UnsafeMutablePointer<Float>) {
+        let kept = xs.indices.filter { !axes.contains($0) }
+        let outCount = kept.reduce(1) { $0 * xs[$1] }
+        let n = axes.reduce(1) { $0 * xs[$1] }
+        var sums = [Double](repeating: 0, count: outCount)
+        let total = xs.reduce(1, *)
+        for i in 0..<total {
+            var rem = i
+            var index = [Int](repeating: 0, count: xs.count)
+            for d in stride(from: xs.count - 1, through: 0, by: -1) { index[d] = rem % xs[d]; rem /= xs[d] }
+            var o = 0
+            for d in kept { o = o * xs[d] + index[d] }
+            sums[o] += Double(x[i])
+        }
+        for i in 0..<outCount { y[i] = Float(sums[i] / Double(n)) }
+    }
+
+    public static func softmax(_ x: UnsafePointer<Float>, rows: Int, width: Int, _ y: UnsafeMutablePointer<Float>) {
+        for r in 0..<rows {
+            var m = -Double.infinity
+            for i in 0..<width { m = Swift.max(m, Double(x[r * width + i])) }
+            var sum: Double = 0
+            for i in 0..<width { sum += Foundation.exp(Double(x[r * width + i]) - m) }
+            for i in 0..<width { y[r * width + i] = Float(Foundation.exp(Double(x[r * width + i]) - m) / sum) }
+        }
+    }
+
+    public static func concat(_ inputs: [(UnsafePointer<Float>, [Int])], axis: Int, _ y: UnsafeMutablePointer<Float>, _ ys: [Int]) {
+        let count = ys.reduce(1, *)
+        for i in 0..<count {
+            var rem = i
+            var index = [Int](repeating: 0, count: ys.count)
+            for d in stride(from: ys.count - 1, through: 0, by: -1) { index[d] = rem % ys[d]; rem /= ys[d] }
+            var k = index[axis]
+            for (p, s) in inputs {
+                if k < s[axis] {
+                    var j = 0
+                    for d in 0..<s.count { j = j * s[d] + (d == axis ? k : index[d]) }
+                    y[i] = p[j]
+                    break
+                }
+                k -= s[axis]
+            }
+        }
+    }
+
+    public static func pad(_ x: UnsafePointer<Float>, _ xs: [Int], pads: [[Int]], _ y: UnsafeMutablePointer<Float>, _ ys: [Int]) {
+        let count = ys.reduce(1, *)
+        for i in 0..<count {
+            var rem = i
+            var index = [Int](repeating: 0, count: ys.count)
+            for d in stride(from: ys.count - 1, through: 0, by: -1) { index[d] = rem % ys[d]; rem /= ys[d] }
+            var j = 0, inside = true
+            for d in 0..<xs.count {
+                let s = index[d] - pads[d][0]
+                if s < 0 || s >= xs[d] { inside = false; break }
+                j = j * xs[d] + s
+            }
+            y[i] = inside ? x[j] : 0
+        }
+    }
+
+    /// TF1 bilinear resize (align_corners=False): in = out * in_size / out_size.
+    public static func resizeBilinear(_ x: UnsafePointer<Float>, _ xs: [Int], _ y: UnsafeMutablePointer<Float>, _ ys: [Int]) {
+        let (n, h, w, c) = (xs[0], xs[1], xs[2], xs[3])
+        let (oh, ow) = (ys[1], ys[2])
+        for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for ch in 0..<c {
+            let fy = Double(oy) * Double(h) / Double(oh), fx = Double(ox) * Double(w) / Double(ow)
+            let y0 = Swift.min(Int(fy.rounded(.down)), h - 1), x0 = Swift.min(Int(fx.rounded(.down)), w - 1)
+            let y1 = Swift.min(y0 + 1, h - 1), x1 = Swift.min(x0 + 1, w - 1)
+            let dy = fy - Double(y0), dx = fx - Double(x0)
+            func at(_ yy: Int, _ xx: Int) -> Double { Double(x[((b * h + yy) * w + xx) * c + ch]) }
+            let value = at(y0, x0) * (1 - dy) * (1 - dx) + at(y0, x1) * (1 - dy) * dx + at(y1, x0) * dy * (1 - dx) + at(y1, x1) * dy * dx
+            y[((b * oh + oy) * ow + ox) * c + ch] = Float(value)
+        } } } }
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import GraphcRuntime
+
+/// `graphc init FILE -o w.safetensors`: writes seeded initial values for every variable.
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write seeded initial weights for the graph's variables to a safetensors file.")
+
+    @OptionGroup var graph: GraphOptions
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The safetensors file to write.", valueName: "file.safetensors"))
+    var output: String
+
+    @Option(help: "Seed of the initial values.")
+    var seed: UInt64 = 0
+
+    func run() throws {
+        let g = try graph.evaluate(printing: false).graph
+        let store = WeightStore.initialize(g, seed: seed)
+        try reportingErrors {
+            try Safetensors.write(store.tensors(for: g), metadata: ["producer": "graphc init", "seed": "\(seed)"], to: output)
+        }
+        print("wrote \(g.variables.count) variables to \(output)")
+    }
+}

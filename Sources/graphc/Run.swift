@@ -1,0 +1,38 @@
+import ArgumentParser
+import GraphcRuntime
+
+/// `graphc run FILE`: executes the graph on weights and inputs and summarises the outputs.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run inference: weights from safetensors, inputs from .npy, outputs summarised or written to .npy.")
+
+    @OptionGroup var graph: GraphOptions
+    @OptionGroup var runtime: RuntimeOptions
+
+    @Option(help: ArgumentHelp("Write the (first) output to this .npy file.", valueName: "file.npy"))
+    var output: String?
+
+    @Flag(help: "Run every op on the plain nested-loop reference kernels.")
+    var reference = false
+
+    func run() throws {
+        let evaluated = try graph.evaluate(printing: false)
+        let files = Dictionary((try graph.parsedInputFiles()).map { ($0.name, $0.path) }, uniquingKeysWith: { $1 })
+        let prepared = try reportingErrors {
+            try Runner.prepare(graph: evaluated.graph, weightsPath: runtime.weights, inputFiles: files, batch: graph.batch ?? 1,
+                               seed: runtime.seed, options: runtime.runOptions(reference: reference))
+        }
+        for note in prepared.notes { Stderr.write("graphc: note: \(note)\n") }
+        let results = try reportingErrors { try prepared.interpreter.run(prepared.inputs) }
+        let outputs = prepared.interpreter.outputs
+        for (id, tensor) in zip(outputs, results) {
+            print(OutputSummary.describe(name: evaluated.graph[id].tensorName, tensor), terminator: "")
+        }
+        if let output, let first = results.first {
+            try reportingErrors { try NumPyFile.write(first, to: output) }
+            if results.count > 1 {
+                Stderr.write("graphc: note: wrote \(evaluated.graph[outputs[0]].tensorName) to \(output); the graph has \(results.count) outputs\n")
+            }
+        }
+    }
+}
