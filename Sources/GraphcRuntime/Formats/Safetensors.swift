@@ -136,7 +136,7 @@ public enum Safetensors {
         private static func ints(_ values: [Any]) -> [Int]? {
             var out: [Int] = []
             for v in values {
-                guard let n = v as? NSNumber, !(v is Bool), n.doubleValue == n.doubleValue.rounded() else { return nil }
+                guard let n = v as? NSNumber, n.doubleValue == n.doubleValue.rounded() else { return nil }
                 guard n.doubleValue >= Double(Int.min), n.doubleValue <= Double(Int.max) else { return nil }
                 out.append(n.intValue)
             }
