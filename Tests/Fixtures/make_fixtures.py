@@ -267,7 +267,7 @@ def tf1_checkpoint_selftest(tf, sess, name, weights, loss, use_cli):
         converted = load_file(out_path)
     in_ckpt = len(extra) + len(model_vars)
     assert set(converted) == set(weights), (
-        "%s: converter gave %s, expected %s" % (name, sorted(set(converted) ^ set(weights)), ""))
+        "%s: converted names differ from the weights: %s" % (name, sorted(set(converted) ^ set(weights))))
     for k, v in weights.items():
         assert converted[k].dtype == np.float32 and np.array_equal(converted[k], v), k
     print("  %s: checkpoint of %d variables converted (%s) to the %d weights exactly"
