@@ -15,24 +15,31 @@ enum DataMovementKernel {
         }
     }
 
-    /// Zero padding of a row-major tensor.
+    /// Zero padding of a row-major tensor: clears the output, then copies each innermost row
+    /// of the input to its padded place. Indices are worked out by division, so nothing is
+    /// allocated per call.
     static func pad(input: UnsafePointer<Float>, shape: [Int], pads: [[Int]], output: UnsafeMutablePointer<Float>) {
-        let outShape = zip(shape, pads).map { $0 + $1[0] + $1[1] }
-        let outCount = outShape.reduce(1, *)
-        output.update(repeating: 0, count: outCount)
-        guard shape.allSatisfy({ $0 > 0 }), !shape.isEmpty else { return }
         let rank = shape.count
-        var outStrides = [Int](repeating: 1, count: rank)
-        for i in stride(from: rank - 2, through: 0, by: -1) { outStrides[i] = outStrides[i + 1] * outShape[i + 1] }
+        var outCount = 1
+        for d in 0..<rank { outCount *= shape[d] + pads[d][0] + pads[d][1] }
+        output.update(repeating: 0, count: outCount)
+        guard rank > 0 else { output[0] = input[0]; return }
+        var inCount = 1
+        for d in shape { inCount *= d }
         let inner = shape[rank - 1]
-        let rows = shape.reduce(1, *) / inner
-        var index = [Int](repeating: 0, count: max(rank - 1, 0))
-        for r in 0..<rows {
-            var o = pads[rank - 1][0]
-            for d in 0..<(rank - 1) { o += (index[d] + pads[d][0]) * outStrides[d] }
-            (output + o).update(from: input + r * inner, count: inner)
+        guard inCount > 0 else { return }
+        for r in 0..<(inCount / inner) {
+            // Offset of row r in the output: digits of r over shape[0..<rank-1], shifted by pads.
+            var rem = r, offset = 0, stride = shape[rank - 1] + pads[rank - 1][0] + pads[rank - 1][1]
             var d = rank - 2
-            while d >= 0 { index[d] += 1; if index[d] < shape[d] { break }; index[d] = 0; d -= 1 }
+            while d >= 0 {
+                let i = rem % shape[d]
+                rem /= shape[d]
+                offset += (i + pads[d][0]) * stride
+                stride *= shape[d] + pads[d][0] + pads[d][1]
+                d -= 1
+            }
+            (output + offset + pads[rank - 1][0]).update(from: input + r * inner, count: inner)
         }
     }
 

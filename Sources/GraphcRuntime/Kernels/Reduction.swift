@@ -21,16 +21,17 @@ enum ReductionKernel {
         }
         output.update(repeating: 0, count: outCount)
         let total = shape.reduce(1, *)
-        var outStrides = [Int](repeating: 0, count: shape.count)
-        var s = 1
-        for i in stride(from: shape.count - 1, through: 0, by: -1) where !reduced[i] { outStrides[i] = s; s *= shape[i] }
-        var index = [Int](repeating: 0, count: shape.count)
         for i in 0..<total {
-            var o = 0
-            for d in 0..<shape.count { o += index[d] * outStrides[d] }
-            output[o] += input[i]
+            // The output offset of element i: its digits over the kept axes.
+            var rem = i, offset = 0, stride = 1
             var d = shape.count - 1
-            while d >= 0 { index[d] += 1; if index[d] < shape[d] { break }; index[d] = 0; d -= 1 }
+            while d >= 0 {
+                let digit = rem % shape[d]
+                rem /= shape[d]
+                if !reduced[d] { offset += digit * stride; stride *= shape[d] }
+                d -= 1
+            }
+            output[offset] += input[i]
         }
         let scale = n > 0 ? 1 / Float(n) : .nan
         for i in 0..<outCount { output[i] *= scale }
