@@ -1,4 +1,5 @@
 import ArgumentParser
+import GraphcIR
 import GraphcRuntime
 
 /// `graphc init FILE -o w.safetensors`: writes seeded initial values for every variable.

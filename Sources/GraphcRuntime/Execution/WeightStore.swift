@@ -1,25 +1,7 @@
 import Foundation
 import GraphcIR
 
-/// The values of a graph's variables, by variable name: read in place from a memory-mapped
-/// safetensors file when it holds aligned float32, converted into owned memory otherwise, or
-/// made by a seeded initialisation.
-public final class WeightStore: @unchecked Sendable {
-    private var pointers: [String: UnsafePointer<Float>] = [:]
-    private var owned: [UnsafeMutableBufferPointer<Float>] = []
-    private let file: Safetensors.File?
-    /// Where the values came from, for messages.
-    public let source: String
-
-    private init(file: Safetensors.File?, source: String) {
-        self.file = file
-        self.source = source
-    }
-
-    deinit { for b in owned { b.deallocate() } }
-
-    public subscript(name: String) -> UnsafePointer<Float>? { pointers[name] }
-
+extension WeightStore {
     /// Loads the variables of `graph` from a safetensors file, checking that the file holds
     /// exactly them, with the shapes the graph expects and float dtypes.
     public static func load(safetensors path: String, for graph: Graph) throws(FileFormatError) -> WeightStore {
@@ -46,18 +28,19 @@ public final class WeightStore: @unchecked Sendable {
         }
         if !problems.isEmpty { throw FileFormatError(path, problems) }
 
-        let store = WeightStore(file: file, source: path)
+        let store = WeightStore(source: path, keepAlive: file)
         for v in variables {
             let entry = file.entries[v.name]!
             if entry.dtype == .f32, Int(bitPattern: entry.bytes.baseAddress) % MemoryLayout<Float>.alignment == 0 || entry.count == 0,
                Int(littleEndian: 1) == 1 {
-                store.pointers[v.name] = entry.count == 0
-                    ? UnsafePointer(store.allocate(0).baseAddress!)
-                    : entry.bytes.baseAddress!.assumingMemoryBound(to: Float.self)
+                if entry.count == 0 {
+                    _ = store.allocate(v.name, count: 0)
+                } else {
+                    store.borrow(v.name, entry.bytes.baseAddress!.assumingMemoryBound(to: Float.self))
+                }
             } else {
-                let buffer = store.allocate(entry.count)
+                let buffer = store.allocate(v.name, count: entry.count)
                 entry.copyFloats(into: buffer.baseAddress!)
-                store.pointers[v.name] = UnsafePointer(buffer.baseAddress!)
             }
         }
         return store
@@ -67,12 +50,9 @@ public final class WeightStore: @unchecked Sendable {
     /// truncated normal with He scaling (stddev sqrt(2 / fan_in)), biases, beta and moving mean
     /// zero, gamma and moving variance one.
     public static func initialize(_ graph: Graph, seed: UInt64 = 0) -> WeightStore {
-        let store = WeightStore(file: nil, source: "seeded initialisation (seed \(seed))")
+        let store = WeightStore(source: "seeded initialisation (seed \(seed))")
         for v in graph.variables {
-            let values = initialValues(name: v.name, shape: v.shape.dims.map { $0 ?? 0 }, seed: seed)
-            let buffer = store.allocate(values.count)
-            _ = buffer.initialize(from: values)
-            store.pointers[v.name] = UnsafePointer(buffer.baseAddress!)
+            store.add(v.name, initialValues(name: v.name, shape: v.shape.dims.map { $0 ?? 0 }, seed: seed))
         }
         return store
     }
@@ -89,22 +69,6 @@ public final class WeightStore: @unchecked Sendable {
             let stddev = Float((2.0 / Double(fanIn)).squareRoot())
             return (0..<count).map { _ in rng.truncatedNormal() * stddev }
         }
-    }
-
-    /// Every variable as a host tensor, in graph order (for `graphc init`).
-    public func tensors(for graph: Graph) -> [(name: String, tensor: HostTensor)] {
-        graph.variables.map { v in
-            let shape = v.shape.dims.map { $0 ?? 0 }
-            let count = shape.reduce(1, *)
-            return (v.name, HostTensor(shape: shape, data: Array(UnsafeBufferPointer(start: pointers[v.name]!, count: count))))
-        }
-    }
-
-    private func allocate(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
-        let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(count, 1))
-        b.initialize(repeating: 0)
-        owned.append(b)
-        return b
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GraphcIR
 
 /// NumPy's .npy format: `\x93NUMPY`, a version, a header length, a Python-dict header
 /// (`{'descr': '<f4', 'fortran_order': False, 'shape': (1, 224, 224, 3), }`), then the data.

@@ -1,4 +1,5 @@
 import Foundation
+import GraphcIR
 
 /// The safetensors format (what PyTorch, JAX and Hugging Face users share): an 8-byte
 /// little-endian header length, a JSON header mapping names to dtype, shape and

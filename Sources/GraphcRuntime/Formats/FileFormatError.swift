@@ -1,18 +1,3 @@
-/// A dense float32 tensor in host memory, row-major (C order): what files are read into and
-/// what `graphc run` returns.
-public struct HostTensor: Sendable, Equatable {
-    public var shape: [Int]
-    public var data: [Float]
-
-    public init(shape: [Int], data: [Float]) {
-        precondition(shape.reduce(1, *) == data.count, "HostTensor: shape \(shape) does not hold \(data.count) values")
-        self.shape = shape
-        self.data = data
-    }
-
-    public var count: Int { data.count }
-}
-
 /// A problem with a file the user gave: names the file and what in it is wrong.
 public struct FileFormatError: Error, Sendable, CustomStringConvertible, Equatable {
     public let path: String

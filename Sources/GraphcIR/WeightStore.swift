@@ -1,0 +1,51 @@
+/// The values of a graph's variables, by variable name: borrowed from memory someone else
+/// keeps alive (a memory-mapped file) or owned copies. Passes add folded values under new names.
+public final class WeightStore: @unchecked Sendable {
+    private var pointers: [String: UnsafePointer<Float>] = [:]
+    private var owned: [UnsafeMutableBufferPointer<Float>] = []
+    private let keepAlive: AnyObject?
+    /// Where the values came from, for messages.
+    public let source: String
+
+    public init(source: String, keepAlive: AnyObject? = nil) {
+        self.source = source
+        self.keepAlive = keepAlive
+    }
+
+    deinit { for b in owned { b.deallocate() } }
+
+    public subscript(name: String) -> UnsafePointer<Float>? { pointers[name] }
+
+    /// Names `pointer`, whose memory the store's `keepAlive` object owns.
+    public func borrow(_ name: String, _ pointer: UnsafePointer<Float>) { pointers[name] = pointer }
+
+    /// Stores a copy of `values` under `name`.
+    @discardableResult
+    public func add(_ name: String, _ values: [Float]) -> UnsafePointer<Float> {
+        let b = allocate(name, count: values.count)
+        _ = b.initialize(from: values)
+        return UnsafePointer(b.baseAddress!)
+    }
+
+    /// Owned, zeroed storage for `count` values under `name`.
+    public func allocate(_ name: String, count: Int) -> UnsafeMutableBufferPointer<Float> {
+        let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(count, 1))
+        b.initialize(repeating: 0)
+        owned.append(b)
+        pointers[name] = UnsafePointer(b.baseAddress!)
+        return b
+    }
+
+    /// A copy of the `count` values under `name`.
+    public func values(_ name: String, count: Int) -> [Float]? {
+        pointers[name].map { Array(UnsafeBufferPointer(start: $0, count: count)) }
+    }
+
+    /// Every variable of `graph` as a host tensor, in graph order.
+    public func tensors(for graph: Graph) -> [(name: String, tensor: HostTensor)] {
+        graph.variables.map { v in
+            let shape = v.shape.dims.map { $0 ?? 0 }
+            return (v.name, HostTensor(shape: shape, data: values(v.name, count: shape.reduce(1, *)) ?? []))
+        }
+    }
+}
