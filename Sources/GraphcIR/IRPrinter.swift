@@ -27,14 +27,18 @@ public enum IRPrinter {
     public static func attributes(_ op: Op) -> [String] {
         func pair(_ a: Int, _ b: Int) -> String { "[\(a), \(b)]" }
         switch op {
-        case .placeholder, .variable, .biasAdd, .relu, .relu6, .sigmoid, .tanh, .softmax, .matMul, .add, .mul:
+        case .placeholder, .variable, .biasAdd, .relu, .relu6, .sigmoid, .tanh, .softmax, .add, .mul:
             return []
+        case let .matMul(e):
+            return epilogue(e)
+        case let .scaleShift(activation):
+            return activation == .none ? [] : ["activation=\(activation.rawValue)"]
         case let .constant(values):
             return ["value=[" + values.map { formatFloat($0) }.joined(separator: ", ") + "]"]
         case let .conv2d(a):
             var r = ["strides=\(pair(a.strideH, a.strideW))", "padding=\(a.padding)"]
             if a.dilationH != 1 || a.dilationW != 1 { r.append("dilations=\(pair(a.dilationH, a.dilationW))") }
-            return r
+            return r + epilogue(a.epilogue)
         case let .batchNorm(eps, hasScale, hasOffset):
             return ["epsilon=\(formatFloat(eps))", "scale=\(hasScale)", "center=\(hasOffset)"]
         case let .maxPool(a), let .avgPool(a):
@@ -55,6 +59,15 @@ public enum IRPrinter {
         case let .resizeBilinear(h, w):
             return ["size=\(pair(h, w))"]
         }
+    }
+
+    /// A fused epilogue: `bias`, `residual`, `activation=relu`.
+    static func epilogue(_ e: Epilogue) -> [String] {
+        var r: [String] = []
+        if e.bias { r.append("bias") }
+        if e.residual { r.append("residual") }
+        if e.activation != .none { r.append("activation=\(e.activation.rawValue)") }
+        return r
     }
 
     /// Shortest text that reads back as the same Float (`0.001`, `1e-05`).

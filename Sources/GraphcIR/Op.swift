@@ -1,5 +1,5 @@
 /// How a convolution or pooling window treats the border.
-public enum Padding: Hashable, Sendable, CustomStringConvertible {
+public enum Padding: Hashable, Sendable, Codable, CustomStringConvertible {
     /// TensorFlow's rule: output = ceil(input / stride); the total pad is split with the
     /// extra pixel at the bottom/right (asymmetric for even kernels and stride 2).
     case same
@@ -17,20 +17,48 @@ public enum Padding: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+/// An activation a fused op applies last.
+public enum Activation: String, Hashable, Sendable, Codable {
+    case none, relu, relu6
+}
+
+/// What a fused convolution or matrix product does after its products, in this order: add a
+/// per-channel bias, add a residual (shortcut) tensor of the output's shape, apply an
+/// activation. ONNX Runtime's Conv+Add+Relu; the optional inputs follow the weights.
+public struct Epilogue: Hashable, Sendable, Codable {
+    public var bias: Bool
+    public var residual: Bool
+    public var activation: Activation
+
+    public init(bias: Bool = false, residual: Bool = false, activation: Activation = .none) {
+        self.bias = bias
+        self.residual = residual
+        self.activation = activation
+    }
+
+    public static let none = Epilogue()
+
+    public var isEmpty: Bool { self == .none }
+    /// How many inputs the epilogue adds after (x, weights).
+    public var extraInputs: Int { (bias ? 1 : 0) + (residual ? 1 : 0) }
+}
+
 /// Attributes of a 2-D convolution (weights HWIO: [kh, kw, cin, cout]).
-public struct Conv2DAttributes: Hashable, Sendable {
+public struct Conv2DAttributes: Hashable, Sendable, Codable {
     public var strideH: Int, strideW: Int
     public var padding: Padding
     public var dilationH: Int, dilationW: Int
+    public var epilogue: Epilogue
 
-    public init(strideH: Int, strideW: Int, padding: Padding, dilationH: Int = 1, dilationW: Int = 1) {
+    public init(strideH: Int, strideW: Int, padding: Padding, dilationH: Int = 1, dilationW: Int = 1, epilogue: Epilogue = .none) {
         self.strideH = strideH; self.strideW = strideW; self.padding = padding
         self.dilationH = dilationH; self.dilationW = dilationW
+        self.epilogue = epilogue
     }
 }
 
 /// Attributes of max and average pooling.
-public struct PoolAttributes: Hashable, Sendable {
+public struct PoolAttributes: Hashable, Sendable, Codable {
     public var windowH: Int, windowW: Int
     public var strideH: Int, strideW: Int
     public var padding: Padding
@@ -48,14 +76,15 @@ public struct PoolAttributes: Hashable, Sendable {
 }
 
 /// The kinds of node in a graph, with their attributes. Inputs are listed per case.
-public enum Op: Hashable, Sendable {
+public enum Op: Hashable, Sendable, Codable {
     /// A graph input fed at run time. No inputs.
     case placeholder
     /// A trained parameter, named by its slim checkpoint name (the node's name). No inputs.
     case variable
     /// A small constant (scalars and short vectors written in the graph file). No inputs.
     case constant([Float])
-    /// inputs: x [N, H, W, Cin], weights [kh, kw, Cin, Cout].
+    /// inputs: x [N, H, W, Cin], weights [kh, kw, Cin, Cout], then bias [Cout] and residual
+    /// [N, Ho, Wo, Cout] when the epilogue has them.
     case conv2d(Conv2DAttributes)
     /// inputs: x [..., C], bias [C].
     case biasAdd
@@ -69,8 +98,12 @@ public enum Op: Hashable, Sendable {
     case avgPool(PoolAttributes)
     /// Mean over axes (non-negative, sorted).
     case mean(axes: [Int], keepDims: Bool)
-    /// inputs: x [..., K], weights [K, M]; contracts the last axis of x (slim's fully_connected).
-    case matMul
+    /// inputs: x [..., K], weights [K, M], then bias / residual per the epilogue; contracts the
+    /// last axis of x (slim's fully_connected).
+    case matMul(Epilogue)
+    /// y = activation(x * scale + shift) per channel (last axis); inputs: x, scale [C], shift [C].
+    /// What a batch norm that cannot fold into a convolution becomes.
+    case scaleShift(Activation)
     /// Elementwise with NumPy broadcasting.
     case add, mul
     case concat(axis: Int)
@@ -100,6 +133,7 @@ public enum Op: Hashable, Sendable {
         case .avgPool: return "AvgPool"
         case .mean: return "Mean"
         case .matMul: return "MatMul"
+        case .scaleShift: return "ScaleShift"
         case .add: return "Add"
         case .mul: return "Mul"
         case .concat: return "ConcatV2"

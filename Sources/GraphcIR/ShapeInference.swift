@@ -12,7 +12,7 @@ public enum ShapeInference {
         case .placeholder, .variable, .constant:
             throw ShapeError("\(op.typeName) has no shape rule: its shape is given when it is made")
         case let .conv2d(a):
-            try expectInputs(op, inputs, 2)
+            try expectInputs(op, inputs, 2 + a.epilogue.extraInputs)
             let x = inputs[0], w = inputs[1]
             try expectRank(x, 4, "the input of conv2d")
             try expectRank(w, 4, "conv2d weights")
@@ -26,7 +26,9 @@ public enum ShapeInference {
                                      ceil: false, what: "convolution kernel", axis: "height")
             let wd = try windowOutput(x[2], window: (kw - 1) * a.dilationW + 1, stride: a.strideW, padding: a.padding, before: pl, after: pr,
                                       ceil: false, what: "convolution kernel", axis: "width")
-            return TensorShape([x[0], h, wd, cout])
+            let y = TensorShape([x[0], h, wd, cout])
+            try checkEpilogue(a.epilogue, y, Array(inputs.dropFirst(2)))
+            return y
         case .biasAdd:
             try expectInputs(op, inputs, 2)
             let x = inputs[0], b = inputs[1]
@@ -77,15 +79,28 @@ public enum ShapeInference {
                 if axes.contains(i) { if keepDims { dims.append(1) } } else { dims.append(d) }
             }
             return TensorShape(dims)
-        case .matMul:
-            try expectInputs(op, inputs, 2)
+        case let .matMul(epilogue):
+            try expectInputs(op, inputs, 2 + epilogue.extraInputs)
             let x = inputs[0], w = inputs[1]
             guard x.rank >= 2 else { throw ShapeError("fully_connected needs an input of rank >= 2, got \(x)") }
             try expectRank(w, 2, "fully_connected weights")
             if let k = x.dims.last!, let wk = w[0], k != wk {
                 throw ShapeError("channel mismatch: the input \(x) has \(k) features but the weights \(w) expect \(wk)")
             }
-            return TensorShape(Array(x.dims.dropLast()) + [w[1]])
+            let y = TensorShape(Array(x.dims.dropLast()) + [w[1]])
+            try checkEpilogue(epilogue, y, Array(inputs.dropFirst(2)))
+            return y
+        case .scaleShift:
+            try expectInputs(op, inputs, 3)
+            let x = inputs[0]
+            guard x.rank >= 1 else { throw ShapeError("scale_shift needs an input of rank >= 1, got \(x)") }
+            for p in inputs.dropFirst() {
+                try expectRank(p, 1, "a scale or shift")
+                if let c = x.dims.last!, let pc = p[0], c != pc {
+                    throw ShapeError("channel mismatch: the input \(x) has \(c) channels but a scale or shift has \(pc)")
+                }
+            }
+            return x
         case .add, .mul:
             try expectInputs(op, inputs, 2)
             return try broadcast(inputs[0], inputs[1], verb: op == .add ? "add" : "multiply")
@@ -130,6 +145,20 @@ public enum ShapeInference {
             try expectRank(inputs[0], 4, "the input of resize_bilinear")
             guard h > 0, w > 0 else { throw ShapeError("resize size must be positive, got [\(h), \(w)]") }
             return TensorShape([inputs[0][0], h, w, inputs[0][3]])
+        }
+    }
+
+    /// A fused epilogue's bias is [C] and its residual has the output's shape.
+    static func checkEpilogue(_ e: Epilogue, _ y: TensorShape, _ extra: [TensorShape]) throws(ShapeError) {
+        var rest = extra[...]
+        if e.bias, let b = rest.popFirst() {
+            try expectRank(b, 1, "a fused bias")
+            if let c = y.dims.last!, let bc = b[0], c != bc { throw ShapeError("channel mismatch: the output \(y) has \(c) channels but the fused bias has \(bc)") }
+        }
+        if e.residual, let r = rest.popFirst() {
+            guard r.rank == y.rank, zip(r.dims, y.dims).allSatisfy({ $0 == nil || $1 == nil || $0 == $1 }) else {
+                throw ShapeError("a fused residual must have the output's shape \(y), got \(r)")
+            }
         }
     }
 

@@ -63,7 +63,7 @@ extension GraphBuilder {
         try checkPositive(numOutputs, "num_outputs")
         return try withVariableScope(scope, defaultName: "fully_connected") {
             let w = try variable("weights", shape: [k, numOutputs])
-            let y = try add(.matMul, [input, w], name: x.rank == 2 ? "MatMul" : "Tensordot")
+            let y = try add(.matMul(.none), [input, w], name: x.rank == 2 ? "MatMul" : "Tensordot")
             return try finishLayer(y, numOutputs: numOutputs, biases: biases, normalizer: normalizer, activation: activation)
         }
     }

@@ -52,6 +52,6 @@ import Testing
         #expect(b.graph[y].name == "conv1/Relu")
         #expect(b.graph[y].shape == TensorShape([nil, 4, 4, 16]))
         #expect(b.graph[z].shape == TensorShape([nil, 4, 4, 10]))
-        #expect(b.graph.nodes.first { $0.name == "fc/Tensordot" }?.op == .matMul)
+        #expect(b.graph.nodes.first { $0.name == "fc/Tensordot" }?.op == .matMul(.none))
     }
 }

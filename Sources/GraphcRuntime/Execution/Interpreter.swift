@@ -178,13 +178,14 @@ public final class Interpreter {
     // MARK: Steps
 
     private enum Step {
-        case conv(ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, tileRows: Int)
+        case conv(ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, epilogue: EpiloguePointers, tileRows: Int)
         case maxPool(PoolGeometry, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>)
         case avgPool(PoolGeometry, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>)
         case affine(x: UnsafePointer<Float>, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, channels: Int)
         case activation(ElementwiseKernel.Activation, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, count: Int)
         case binary(add: Bool, a: UnsafePointer<Float>, aStrides: [Int], b: UnsafePointer<Float>, bStrides: [Int], y: UnsafeMutablePointer<Float>, shape: [Int])
-        case matMul(x: UnsafePointer<Float>, w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, k: Int, n: Int)
+        case matMul(x: UnsafePointer<Float>, w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, epilogue: EpiloguePointers, rows: Int, k: Int, n: Int)
+        case scaleShift(Activation, x: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, channels: Int)
         case mean(x: UnsafePointer<Float>, shape: [Int], reduced: [Bool], y: UnsafeMutablePointer<Float>)
         case softmax(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, width: Int)
         case concat(inputs: [(pointer: UnsafePointer<Float>, axisSize: Int)], outer: Int, inner: Int, y: UnsafeMutablePointer<Float>)
@@ -202,6 +203,15 @@ public final class Interpreter {
                             padTop: pads?.0 ?? 0, padLeft: pads?.2 ?? 0, outHeight: y[1], outWidth: y[2])
     }
 
+    /// The bias and residual inputs after (x, weights), as the epilogue lists them.
+    private func epiloguePointers(_ node: Node, _ e: Epilogue) -> EpiloguePointers {
+        var next = 2
+        var result = EpiloguePointers(bias: nil, residual: nil, activation: e.activation)
+        if e.bias { result.bias = UnsafePointer(pointers[node.inputs[next]]); next += 1 }
+        if e.residual { result.residual = UnsafePointer(pointers[node.inputs[next]]) }
+        return result
+    }
+
     private func makeStep(_ node: Node) -> Step? {
         let y = pointers[node.id]
         func input(_ i: Int) -> UnsafePointer<Float> { UnsafePointer(pointers[node.inputs[i]]) }
@@ -210,8 +220,9 @@ public final class Interpreter {
         switch node.op {
         case .placeholder, .variable, .constant, .reshape, .squeeze:
             return nil
-        case .conv2d:
-            return .conv(Self.convGeometry(node, shapes), x: input(0), w: input(1), y: y, tileRows: tileRows[node.id] ?? 0)
+        case let .conv2d(a):
+            return .conv(Self.convGeometry(node, shapes), x: input(0), w: input(1), y: y, epilogue: epiloguePointers(node, a.epilogue),
+                         tileRows: tileRows[node.id] ?? 0)
         case let .maxPool(a), let .avgPool(a):
             let x = shapes[node.inputs[0]]
             let pads = (try? ShapeInference.explicitPads(a.padding, inputH: x[1], inputW: x[2], windowH: a.windowH, windowW: a.windowW,
@@ -257,9 +268,12 @@ public final class Interpreter {
             return .binary(add: node.op == .add,
                            a: input(0), aStrides: ElementwiseKernel.broadcastStrides(shapes[node.inputs[0]], to: shape),
                            b: input(1), bStrides: ElementwiseKernel.broadcastStrides(shapes[node.inputs[1]], to: shape), y: y, shape: shape)
-        case .matMul:
+        case let .matMul(e):
             let w = shapes[node.inputs[1]]
-            return .matMul(x: input(0), w: input(1), y: y, rows: count / max(w[1], 1), k: w[0], n: w[1])
+            return .matMul(x: input(0), w: input(1), y: y, epilogue: epiloguePointers(node, e), rows: count / max(w[1], 1), k: w[0], n: w[1])
+        case let .scaleShift(activation):
+            let c = shape.last ?? 1
+            return .scaleShift(activation, x: input(0), scale: input(1), shift: input(2), y: y, rows: count / max(c, 1), channels: c)
         case let .mean(axes, _):
             let x = shapes[node.inputs[0]]
             return .mean(x: input(0), shape: x, reduced: x.indices.map { axes.contains($0) }, y: y)
@@ -277,8 +291,8 @@ public final class Interpreter {
     private func perform(_ step: Step) {
         let threads = options.threads
         switch step {
-        case let .conv(g, x, w, y, rows):
-            ConvolutionKernel.run(g, input: x, weights: w, output: y, scratch: scratch, tileRows: rows, threads: threads)
+        case let .conv(g, x, w, y, epilogue, rows):
+            ConvolutionKernel.run(g, input: x, weights: w, output: y, epilogue: epilogue, scratch: scratch, tileRows: rows, threads: threads)
         case let .maxPool(g, x, y):
             PoolingKernel.max(g, input: x, output: y, threads: threads)
         case let .avgPool(g, x, y):
@@ -289,8 +303,15 @@ public final class Interpreter {
             ElementwiseKernel.activation(kind, input: x, output: y, count: count, threads: threads)
         case let .binary(add, a, aStrides, b, bStrides, y, shape):
             ElementwiseKernel.binary(isAdd: add, a: a, aStrides: aStrides, b: b, bStrides: bStrides, output: y, shape: shape, threads: threads)
-        case let .matMul(x, w, y, rows, k, n):
-            BLAS.sgemm(m: rows, n: n, k: k, a: x, lda: k, b: w, ldb: n, c: y, ldc: n)
+        case let .matMul(x, w, y, epilogue, rows, k, n):
+            let beta = EpilogueKernel.prepare(epilogue, output: y, offset: 0, count: rows * n)
+            BLAS.sgemm(m: rows, n: n, k: k, a: x, lda: k, b: w, ldb: n, c: y, ldc: n, beta: beta)
+            EpilogueKernel.finish(epilogue, output: y, rows: rows, channels: n, threads: threads)
+        case let .scaleShift(activation, x, scale, shift, y, rows, channels):
+            ElementwiseKernel.channelAffine(input: x, scale: scale, shift: shift, output: y, rows: rows, channels: channels, threads: threads)
+            if activation != .none {
+                EpilogueKernel.finish(EpiloguePointers(bias: nil, residual: nil, activation: activation), output: y, rows: rows, channels: channels, threads: threads)
+            }
         case let .mean(x, shape, reduced, y):
             ReductionKernel.mean(input: x, shape: shape, reduced: reduced, output: y, threads: threads)
         case let .softmax(x, y, rows, width):
@@ -305,6 +326,14 @@ public final class Interpreter {
         }
     }
 
+    private func referenceEpilogue(_ node: Node, _ e: Epilogue, _ y: UnsafeMutablePointer<Float>, count: Int, channels: Int) {
+        var next = 2
+        let bias = e.bias ? UnsafePointer(pointers[node.inputs[next]]) : nil
+        if e.bias { next += 1 }
+        let residual = e.residual ? UnsafePointer(pointers[node.inputs[next]]) : nil
+        ReferenceKernels.epilogue(y, count: count, channels: channels, bias: bias, residual: residual, activation: e.activation)
+    }
+
     /// One node on the reference kernels.
     private func runReference(_ node: Node) {
         let y = pointers[node.id]
@@ -317,6 +346,7 @@ public final class Interpreter {
             break
         case let .conv2d(a):
             ReferenceKernels.conv2d(x(0), xs(0), x(1), xs(1), a, y, ys)
+            referenceEpilogue(node, a.epilogue, y, count: count, channels: ys.last ?? 1)
         case let .maxPool(a):
             ReferenceKernels.pool(max: true, x(0), xs(0), a, y, ys)
         case let .avgPool(a):
@@ -337,9 +367,12 @@ public final class Interpreter {
             ReferenceKernels.softmax(x(0), rows: count / max(width, 1), width: width, y)
         case .add, .mul:
             ReferenceKernels.binary(add: node.op == .add, x(0), xs(0), x(1), xs(1), y, ys)
-        case .matMul:
+        case let .matMul(e):
             let w = xs(1)
             ReferenceKernels.matMul(x(0), rows: count / max(w[1], 1), k: w[0], x(1), n: w[1], y)
+            referenceEpilogue(node, e, y, count: count, channels: w[1])
+        case let .scaleShift(activation):
+            ReferenceKernels.scaleShift(x(0), count: count, channels: ys.last ?? 1, scale: x(1), shift: x(2), activation: activation, y)
         case let .mean(axes, _):
             ReferenceKernels.mean(x(0), xs(0), axes: axes, y)
         case let .concat(axis):

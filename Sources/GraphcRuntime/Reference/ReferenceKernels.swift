@@ -103,6 +103,29 @@ public enum ReferenceKernels {
         }
     }
 
+    /// y = activation(y + bias + residual), element by element.
+    public static func epilogue(_ y: UnsafeMutablePointer<Float>, count: Int, channels: Int, bias: UnsafePointer<Float>?,
+                                residual: UnsafePointer<Float>?, activation: Activation) {
+        for i in 0..<count {
+            var v = y[i]
+            if let bias { v += bias[i % channels] }
+            if let residual { v += residual[i] }
+            switch activation {
+            case .none: break
+            case .relu: v = Swift.max(v, 0)
+            case .relu6: v = Swift.min(Swift.max(v, 0), 6)
+            }
+            y[i] = v
+        }
+    }
+
+    /// y = activation(x * scale + shift) per channel.
+    public static func scaleShift(_ x: UnsafePointer<Float>, count: Int, channels: Int, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+                                  activation: Activation, _ y: UnsafeMutablePointer<Float>) {
+        for i in 0..<count { y[i] = x[i] * scale[i % channels] + shift[i % channels] }
+        epilogue(y, count: count, channels: channels, bias: nil, residual: nil, activation: activation)
+    }
+
     public static func biasAdd(_ x: UnsafePointer<Float>, count: Int, _ bias: UnsafePointer<Float>, channels: Int, _ y: UnsafeMutablePointer<Float>) {
         for i in 0..<count { y[i] = x[i] + bias[i % channels] }
     }
