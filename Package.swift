@@ -2,13 +2,14 @@
 import PackageDescription
 
 // Dependencies point one way, down the pipeline:
-// GraphcDiagnostics <- GraphcIR <- GraphcFrontend, GraphcRuntime (+ COpenBLAS) <- graphc (CLI).
+// GraphcDiagnostics <- GraphcIR <- GraphcFrontend, GraphcPasses <- GraphcRuntime (+ COpenBLAS) <- graphc (CLI).
 let package = Package(
     name: "graphc",
     products: [
         .executable(name: "graphc", targets: ["graphc"]),
         .library(name: "GraphcFrontend", targets: ["GraphcFrontend"]),
         .library(name: "GraphcIR", targets: ["GraphcIR"]),
+        .library(name: "GraphcPasses", targets: ["GraphcPasses"]),
         .library(name: "GraphcRuntime", targets: ["GraphcRuntime"]),
     ],
     dependencies: [
@@ -18,6 +19,7 @@ let package = Package(
         .target(name: "GraphcDiagnostics"),
         .target(name: "GraphcIR", dependencies: ["GraphcDiagnostics"]),
         .target(name: "GraphcFrontend", dependencies: ["GraphcDiagnostics", "GraphcIR"]),
+        .target(name: "GraphcPasses", dependencies: ["GraphcDiagnostics", "GraphcIR"]),
         // OpenBLAS from Debian's libopenblas-dev; only the runtime's GEMM file will import it.
         .systemLibrary(
             name: "COpenBLAS",
@@ -26,7 +28,7 @@ let package = Package(
         ),
         .target(
             name: "GraphcRuntime",
-            dependencies: ["GraphcIR", "COpenBLAS"],
+            dependencies: ["GraphcIR", "GraphcPasses", "COpenBLAS"],
             // Kernels share raw pointers across threads by design; they are checked by tests
             // against the reference kernels, not by the concurrency checker.
             swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-Ounchecked"])]
@@ -34,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "graphc",
             dependencies: [
-                "GraphcDiagnostics", "GraphcIR", "GraphcFrontend", "GraphcRuntime",
+                "GraphcDiagnostics", "GraphcIR", "GraphcFrontend", "GraphcPasses", "GraphcRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,7 +46,8 @@ let package = Package(
             dependencies: ["GraphcFrontend", "GraphcIR", "GraphcDiagnostics"],
             resources: [.copy("Inputs")]
         ),
-        .testTarget(name: "GraphcRuntimeTests", dependencies: ["GraphcRuntime", "GraphcIR", "GraphcFrontend"]),
+        .testTarget(name: "GraphcPassesTests", dependencies: ["GraphcPasses", "GraphcIR", "GraphcFrontend"]),
+        .testTarget(name: "GraphcRuntimeTests", dependencies: ["GraphcRuntime", "GraphcPasses", "GraphcIR", "GraphcFrontend"]),
         .testTarget(name: "GraphcCLITests", dependencies: ["graphc"]),
     ]
 )

@@ -9,6 +9,7 @@ struct Bench: ParsableCommand {
 
     @OptionGroup var graph: GraphOptions
     @OptionGroup var runtime: RuntimeOptions
+    @OptionGroup var optimization: OptimizationOptions
 
     @Option(help: "Untimed runs before measuring.")
     var warmup = 3
@@ -27,7 +28,7 @@ struct Bench: ParsableCommand {
         let options = runtime.runOptions()
         let prepared = try reportingErrors {
             try Runner.prepare(graph: evaluated.graph, weightsPath: runtime.weights, inputFiles: files, batch: graph.batch ?? 1,
-                               seed: runtime.seed, options: options)
+                               seed: runtime.seed, options: options, pipeline: optimization.pipelineOptions)
         }
         for note in prepared.notes { Stderr.write("graphc: note: \(note)\n") }
         let interpreter = prepared.interpreter

@@ -8,6 +8,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var graph: GraphOptions
     @OptionGroup var runtime: RuntimeOptions
+    @OptionGroup var optimization: OptimizationOptions
 
     @Option(help: ArgumentHelp("Write the (first) output to this .npy file.", valueName: "file.npy"))
     var output: String?
@@ -20,18 +21,19 @@ struct Run: ParsableCommand {
         let files = Dictionary((try graph.parsedInputFiles()).map { ($0.name, $0.path) }, uniquingKeysWith: { $1 })
         let prepared = try reportingErrors {
             try Runner.prepare(graph: evaluated.graph, weightsPath: runtime.weights, inputFiles: files, batch: graph.batch ?? 1,
-                               seed: runtime.seed, options: runtime.runOptions(reference: reference))
+                               seed: runtime.seed, options: runtime.runOptions(reference: reference),
+                               pipeline: optimization.pipelineOptions)
         }
         for note in prepared.notes { Stderr.write("graphc: note: \(note)\n") }
         let results = try reportingErrors { try prepared.interpreter.run(prepared.inputs) }
         let outputs = prepared.interpreter.outputs
         for (id, tensor) in zip(outputs, results) {
-            print(OutputSummary.describe(name: evaluated.graph[id].tensorName, tensor), terminator: "")
+            print(OutputSummary.describe(name: prepared.graph[id].tensorName, tensor), terminator: "")
         }
         if let output, let first = results.first {
             try reportingErrors { try NumPyFile.write(first, to: output) }
             if results.count > 1 {
-                Stderr.write("graphc: note: wrote \(evaluated.graph[outputs[0]].tensorName) to \(output); the graph has \(results.count) outputs\n")
+                Stderr.write("graphc: note: wrote \(prepared.graph[outputs[0]].tensorName) to \(output); the graph has \(results.count) outputs\n")
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GraphcPasses
 import GraphcRuntime
 
 /// Options of the commands that execute a graph (`run`, `bench`).
@@ -22,6 +23,31 @@ struct RuntimeOptions: ParsableArguments {
     }
 }
 
+/// Which optimizer passes run (Docs/Passes.md).
+struct OptimizationOptions: ParsableArguments {
+    @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("Optimization level: -O0 runs no pass, -O1 (default) runs them all.", valueName: "level"))
+    var level: Int = 1
+
+    @Option(help: ArgumentHelp("Skip a pass (repeatable).", valueName: "name"))
+    var disablePass: [String] = []
+
+    @Option(help: ArgumentHelp("Run exactly these passes, in this order.", valueName: "a,b,c"))
+    var passes: String?
+
+    func validate() throws {
+        guard level == 0 || level == 1 else { throw ValidationError("-O takes 0 or 1, got \(level)") }
+        do { _ = try Pipeline.selected(pipelineOptions) } catch { throw ValidationError(error.message) }
+    }
+
+    var pipelineOptions: PipelineOptions {
+        var o = PipelineOptions()
+        o.optimize = level > 0
+        o.disabled = Set(disablePass)
+        o.only = passes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        return o
+    }
+}
+
 /// Runs `body`, turning file and runtime errors into `graphc: error: ...` and exit status 1.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
@@ -29,6 +55,8 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let e as FileFormatError {
         Stderr.write("graphc: error: \(e)\n")
     } catch let e as RuntimeError {
+        Stderr.write("graphc: error: \(e)\n")
+    } catch let e as PipelineError {
         Stderr.write("graphc: error: \(e)\n")
     }
     throw ExitCode(1)

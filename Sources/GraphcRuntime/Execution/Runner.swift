@@ -1,5 +1,6 @@
 import Foundation
 import GraphcIR
+import GraphcPasses
 
 /// Everything `graphc run` and `graphc bench` need, made ready: weights bound, inputs read or
 /// generated, the plan built.
@@ -7,6 +8,8 @@ public struct PreparedRun {
     public let interpreter: Interpreter
     public let inputs: [NodeID: HostTensor]
     public let weights: WeightStore
+    /// The graph that runs: after the optimizer's passes.
+    public let graph: Graph
     /// What the user should know about defaults that were taken (seeded weights or inputs).
     public let notes: [String]
 }
@@ -16,7 +19,7 @@ public enum Runner {
     /// .npy from `inputFiles` (by placeholder name) or makes a seeded uniform [0, 1) input with an
     /// unknown batch taken as `batch`, and plans the graph.
     public static func prepare(graph: Graph, weightsPath: String?, inputFiles: [String: String], batch: Int, seed: UInt64 = 0,
-                               options: RunOptions) throws -> PreparedRun {
+                               options: RunOptions, pipeline: PipelineOptions = PipelineOptions()) throws -> PreparedRun {
         var notes: [String] = []
         let weights: WeightStore
         if let weightsPath {
@@ -46,8 +49,16 @@ public enum Runner {
         if !generated.isEmpty {
             notes.append("no --input for \(generated.joined(separator: ", ")): seeded uniform [0, 1) values (seed \(seed))")
         }
-        let interpreter = try Interpreter(graph: graph, weights: weights, inputShapes: inputs.mapValues(\.shape), options: options)
-        return PreparedRun(interpreter: interpreter, inputs: inputs, weights: weights, notes: notes)
+        // Optimize, then find the placeholders again by name (ids change).
+        var program = Program(graph: graph, weights: weights)
+        try Pipeline.run(&program, options: pipeline)
+        var optimizedInputs: [NodeID: HostTensor] = [:]
+        for p in program.graph.placeholders {
+            if let old = graph.placeholders.first(where: { $0.name == p.name }), let t = inputs[old.id] { optimizedInputs[p.id] = t }
+        }
+        let interpreter = try Interpreter(graph: program.graph, weights: program.weights,
+                                          inputShapes: optimizedInputs.mapValues(\.shape), options: options)
+        return PreparedRun(interpreter: interpreter, inputs: optimizedInputs, weights: program.weights, graph: program.graph, notes: notes)
     }
 }
 

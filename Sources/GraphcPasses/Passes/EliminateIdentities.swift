@@ -1,0 +1,27 @@
+import GraphcIR
+
+/// EliminateIdentities: removes ops that return their input unchanged — a reshape or squeeze
+/// whose output shape is its input's, a 1x1 max or average pool with stride 1 and no padding —
+/// by making their readers read the input. Leaves graph results alone, so result names stay.
+enum EliminateIdentities {
+    static let pass = Pass(name: "EliminateIdentities", summary: "remove reshapes, squeezes and 1x1 stride-1 pools that change nothing") { program in
+        var editor = GraphEditor(program.graph)
+        for node in program.graph.nodes where isIdentity(node, program.graph) && !editor.isOutput(node.id) {
+            editor.replaceUses(of: node.id, with: node.inputs[0])
+            editor.remove(node.id)
+        }
+        program.graph = editor.finish()
+    }
+
+    static func isIdentity(_ node: Node, _ graph: Graph) -> Bool {
+        switch node.op {
+        case .reshape, .squeeze:
+            return graph[node.inputs[0]].shape == node.shape
+        case let .maxPool(a), let .avgPool(a):
+            return a.windowH == 1 && a.windowW == 1 && a.strideH == 1 && a.strideW == 1
+                && (a.padding == .valid || a.padding == .same || a.padding == .explicit(top: 0, bottom: 0, left: 0, right: 0))
+        default:
+            return false
+        }
+    }
+}
