@@ -30,12 +30,16 @@ struct GraphEditor {
         return table
     }
 
-    /// Makes every reader of `old` read `new` instead (and the outputs).
+    /// Makes every reader of `old` read `new` instead. When `old` is a graph result, `new`
+    /// takes its place and its name, so results keep the names users fetch them by.
     mutating func replaceUses(of old: NodeID, with new: NodeID) {
         for i in nodes.indices where !removed[i] {
             nodes[i].inputs = nodes[i].inputs.map { $0 == old ? new : $0 }
         }
-        outputs = outputs.map { $0 == old ? new : $0 }
+        if outputs.contains(old) {
+            outputs = outputs.map { $0 == old ? new : $0 }
+            nodes[new].name = nodes[old].name
+        }
     }
 
     mutating func remove(_ id: NodeID) { removed[id] = true }

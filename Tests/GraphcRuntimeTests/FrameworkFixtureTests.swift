@@ -1,6 +1,7 @@
 import Foundation
 import GraphcFrontend
 import GraphcIR
+import GraphcPasses
 import Testing
 @testable import GraphcRuntime
 
@@ -27,14 +28,20 @@ import Testing
         return try GraphFile.evaluate(path: Self.fixtures.appendingPathComponent("\(name).graph").path, options: options).graph
     }
 
-    /// Runs `name` with `weights` and returns (max |error|, max |reference|).
-    func errors(_ name: String, weights: WeightStore? = nil, reference: Bool = false) throws -> (Float, Float) {
-        let g = try graph(name)
-        let store = try weights ?? WeightStore.load(safetensors: data("\(name).weights.safetensors"), for: g)
+    /// Runs `name` with `weights` (optimized unless `optimize` is false) and returns
+    /// (max |error|, max |reference|).
+    func errors(_ name: String, weights: WeightStore? = nil, reference: Bool = false, optimize: Bool = true) throws -> (Float, Float) {
+        let unoptimized = try graph(name)
+        let store = try weights ?? WeightStore.load(safetensors: data("\(name).weights.safetensors"), for: unoptimized)
+        var program = Program(graph: unoptimized, weights: store)
+        var options = PipelineOptions()
+        options.optimize = optimize
+        try Pipeline.run(&program, options: options)
+        let g = program.graph
         let input = try NumPyFile.read(path: data("\(name).input.npy"))
         let expected = try NumPyFile.read(path: data("\(name).output.npy"))
         let placeholder = try #require(g.placeholders.first)
-        let interpreter = try Interpreter(graph: g, weights: store, inputShapes: [placeholder.id: input.shape],
+        let interpreter = try Interpreter(graph: g, weights: program.weights, inputShapes: [placeholder.id: input.shape],
                                           options: RunOptions(threads: 2, reference: reference))
         let output = try interpreter.run([placeholder.id: input])[0]
         #expect(output.shape == expected.shape, "\(name)")
@@ -42,11 +49,11 @@ import Testing
         return (error, expected.data.map(abs).max() ?? 0)
     }
 
-    @Test(arguments: names)
-    func matchesTheFramework(_ name: String) throws {
-        let (error, scale) = try errors(name)
+    @Test(arguments: names, [false, true])
+    func matchesTheFramework(_ name: String, optimized: Bool) throws {
+        let (error, scale) = try errors(name, optimize: optimized)
         #expect(scale > 0.1, "\(name): the reference output should not be trivial")
-        #expect(error <= 1e-4 * scale, "\(name): max |error| \(error), max |reference| \(scale)")
+        #expect(error <= 1e-4 * scale, "\(name) optimized=\(optimized): max |error| \(error), max |reference| \(scale)")
     }
 
     @Test(arguments: ["slim_residual", "torch_residual_block", "gluon_preact_block"])

@@ -1,16 +1,20 @@
 import Foundation
 import GraphcIR
+import GraphcPasses
 
 /// How to run a graph.
 public struct RunOptions: Sendable {
     /// Threads for OpenBLAS and graphc's own kernels.
     public var threads: Int
-    /// Run every node on the plain nested-loop reference kernels.
+    /// Run every node on the plain nested-loop reference kernels (each value in its own buffer).
     public var reference: Bool
+    /// Share arena memory between values whose lifetimes do not overlap (`--no-reuse` turns it off).
+    public var reuse: Bool
 
-    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, reference: Bool = false) {
+    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, reference: Bool = false, reuse: Bool = true) {
         self.threads = max(1, threads)
         self.reference = reference
+        self.reuse = reuse
     }
 }
 
@@ -30,18 +34,18 @@ public final class Interpreter {
     public let shapes: [[Int]]
     public let outputs: [NodeID]
     public let options: RunOptions
-    /// Bytes of the arena holding inputs and intermediates, and of the im2col scratch.
-    public let arenaBytes: Int
-    public let scratchBytes: Int
+    /// Where every value and scratch area lives in the arena.
+    public let memoryPlan: MemoryPlan
+    /// Bytes of the arena holding inputs, intermediates and im2col scratch.
+    public var arenaBytes: Int { memoryPlan.arenaBytes }
+    /// Bytes of the largest im2col scratch area (inside the arena).
+    public var scratchBytes: Int { memoryPlan.scratchBytes }
 
     private let arena: UnsafeMutableRawPointer
-    private let scratch: UnsafeMutablePointer<Float>
     private var pointers: [UnsafeMutablePointer<Float>]
     private var steps: [Step] = []
     private var owned: [UnsafeMutableBufferPointer<Float>] = []
     private let weights: WeightStore
-    /// Rows of im2col unfolded at a time.
-    private let tileRows: [NodeID: Int]
 
     /// Plans `graph` for the given placeholder shapes (every placeholder must have one).
     public init(graph: Graph, weights: WeightStore, inputShapes: [NodeID: [Int]], options: RunOptions = RunOptions()) throws(RuntimeError) {
@@ -74,37 +78,12 @@ public final class Interpreter {
         }
         self.shapes = shapes
 
-        // 2. One arena, every intermediate at its own 64-byte-aligned offset; reshapes alias.
-        var offsets = [Int](repeating: -1, count: graph.nodes.count)
-        var size = 0
-        var largest = 0
-        for node in graph.nodes where !node.op.isSource || node.op == .placeholder {
-            if case .reshape = node.op { continue }
-            if case .squeeze = node.op { continue }
-            offsets[node.id] = size
-            let count = shapes[node.id].reduce(1, *)
-            largest = max(largest, count)
-            size += (count * 4 + 63) / 64 * 64
-        }
-        arenaBytes = max(size, 64)
-        arena = UnsafeMutableRawPointer.allocate(byteCount: arenaBytes, alignment: 64)
-        arena.initializeMemory(as: UInt8.self, repeating: 0, count: arenaBytes)
-
-        // im2col scratch: the whole unfolded matrix unless it is larger than the largest
-        // activation, then tiles of rows that fit in that size.
-        var tiles: [NodeID: Int] = [:]
-        var scratchCount = 0
-        for node in graph.nodes {
-            guard case .conv2d = node.op else { continue }
-            let g = Self.convGeometry(node, shapes)
-            guard !g.isPointwise else { continue }
-            let rows = g.m * g.k <= max(largest, g.k) ? g.m : max(1, largest / g.k)
-            tiles[node.id] = rows
-            scratchCount = max(scratchCount, rows * g.k)
-        }
-        tileRows = tiles
-        scratchBytes = scratchCount * 4
-        scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(scratchCount, 16))
+        // 2. One arena planned by liveness: values and im2col scratch share memory when their
+        //    lifetimes do not overlap; elementwise ops and residual epilogues run in place.
+        let plan = MemoryPlan(graph: graph, shapes: shapes, reuse: options.reuse && !options.reference)
+        memoryPlan = plan
+        arena = UnsafeMutableRawPointer.allocate(byteCount: max(plan.arenaBytes, 64), alignment: BufferPlanner.alignment)
+        arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(plan.arenaBytes, 64))
 
         // 3. Pointers: weights in place, constants owned, the rest in the arena.
         let base = arena.assumingMemoryBound(to: Float.self)
@@ -122,7 +101,7 @@ public final class Interpreter {
             case .reshape, .squeeze:
                 pointers[node.id] = pointers[node.inputs[0]]
             default:
-                pointers[node.id] = (arena + offsets[node.id]).assumingMemoryBound(to: Float.self)
+                pointers[node.id] = (arena + (plan.valueOffset[node.id] ?? 0)).assumingMemoryBound(to: Float.self)
             }
         }
         self.pointers = pointers
@@ -131,7 +110,6 @@ public final class Interpreter {
 
     deinit {
         arena.deallocate()
-        scratch.deallocate()
         for b in owned { b.deallocate() }
     }
 
@@ -178,7 +156,8 @@ public final class Interpreter {
     // MARK: Steps
 
     private enum Step {
-        case conv(ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, epilogue: EpiloguePointers, tileRows: Int)
+        case conv(ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, epilogue: EpiloguePointers,
+                  scratch: UnsafeMutablePointer<Float>, tileRows: Int)
         case maxPool(PoolGeometry, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>)
         case avgPool(PoolGeometry, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>)
         case affine(x: UnsafePointer<Float>, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, channels: Int)
@@ -221,8 +200,11 @@ public final class Interpreter {
         case .placeholder, .variable, .constant, .reshape, .squeeze:
             return nil
         case let .conv2d(a):
-            return .conv(Self.convGeometry(node, shapes), x: input(0), w: input(1), y: y, epilogue: epiloguePointers(node, a.epilogue),
-                         tileRows: tileRows[node.id] ?? 0)
+            let g = Self.convGeometry(node, shapes)
+            let area = memoryPlan.scratch[node.id]
+            return .conv(g, x: input(0), w: input(1), y: y, epilogue: epiloguePointers(node, a.epilogue),
+                         scratch: (arena + (area?.offset ?? 0)).assumingMemoryBound(to: Float.self),
+                         tileRows: max(1, (area?.elements ?? g.k) / max(g.k, 1)))
         case let .maxPool(a), let .avgPool(a):
             let x = shapes[node.inputs[0]]
             let pads = (try? ShapeInference.explicitPads(a.padding, inputH: x[1], inputW: x[2], windowH: a.windowH, windowW: a.windowW,
@@ -291,7 +273,7 @@ public final class Interpreter {
     private func perform(_ step: Step) {
         let threads = options.threads
         switch step {
-        case let .conv(g, x, w, y, epilogue, rows):
+        case let .conv(g, x, w, y, epilogue, scratch, rows):
             ConvolutionKernel.run(g, input: x, weights: w, output: y, epilogue: epilogue, scratch: scratch, tileRows: rows, threads: threads)
         case let .maxPool(g, x, y):
             PoolingKernel.max(g, input: x, output: y, threads: threads)
