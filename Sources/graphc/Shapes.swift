@@ -1,5 +1,7 @@
 import ArgumentParser
 import GraphcIR
+import GraphcPasses
+import GraphcRuntime
 
 /// `graphc shapes FILE`: runs the file's prints, then a table of every op (name, op, output
 /// shape, parameters, multiply-adds) or, with --depth, one row per block.
@@ -15,16 +17,27 @@ struct Shapes: ParsableCommand {
     @Flag(help: "Print only what the graph file prints, without the table.")
     var noTable = false
 
+    @Flag(help: "Also plan memory for the optimized graph and report it (batch from --batch, else 1).")
+    var memory = false
+
+    @OptionGroup var optimization: OptimizationOptions
+
     func validate() throws {
         if let depth, depth < 1 { throw ValidationError("--depth must be at least 1, got \(depth)") }
     }
 
     func run() throws {
         let result = try graph.evaluate()
-        guard !noTable else { return }
-        let rows = depth.map { Statistics.rows(result.graph, depth: $0) } ?? Statistics.rows(result.graph)
-        let batchKnown = result.graph.placeholders.allSatisfy { $0.shape[0] != nil }
-        print("")
-        print(Statistics.table(rows, batchKnown: batchKnown), terminator: "")
+        if !noTable {
+            let rows = depth.map { Statistics.rows(result.graph, depth: $0) } ?? Statistics.rows(result.graph)
+            let batchKnown = result.graph.placeholders.allSatisfy { $0.shape[0] != nil }
+            print("")
+            print(Statistics.table(rows, batchKnown: batchKnown), terminator: "")
+        }
+        if memory {
+            let (program, plan) = try reportingErrors { try MemoryReporting.plan(result.graph, batch: graph.batch ?? 1, pipeline: optimization.pipelineOptions) }
+            print("")
+            print(plan.report(graph: program.graph, weightBytes: MemoryReporting.weightBytes(program.graph)), terminator: "")
+        }
     }
 }

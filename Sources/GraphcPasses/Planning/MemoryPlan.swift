@@ -28,10 +28,9 @@ public struct MemoryPlan: Sendable {
         let liveness = Liveness(graph: graph, shapes: shapes, inPlace: reuse)
         self.liveness = liveness
         var requests = liveness.buffers.map { BufferPlanner.Request(bytes: $0.bytes, first: $0.first, last: $0.last) }
-        let largest = graph.nodes.filter { !$0.op.isSource }.map { shapes[$0.id].reduce(1, *) }.max() ?? 0
         var scratchIndex: [NodeID: (request: Int, elements: Int)] = [:]
         for node in graph.nodes {
-            guard let elements = Im2col.scratchElements(node, shapes, largestActivation: largest), let s = liveness.stepOf[node.id] else { continue }
+            guard let elements = Im2col.scratchElements(node, shapes), let s = liveness.stepOf[node.id] else { continue }
             scratchIndex[node.id] = (requests.count, elements)
             requests.append(BufferPlanner.Request(bytes: elements * 4, first: s, last: s))
         }
@@ -52,8 +51,9 @@ public struct MemoryPlan: Sendable {
 }
 
 /// The im2col rule: a convolution that is not a plain GEMM on its input unfolds its receptive
-/// fields into a `[rows, kh*kw*cin]` matrix; the whole matrix when it is no larger than the
-/// largest activation, else tiles of rows that fit in that size.
+/// fields into a `[rows, kh*kw*cin]` matrix: the whole matrix when it is no larger than the
+/// convolution's own input or output, else tiles of rows that fit in that size (at least 64
+/// rows, so each GEMM stays efficient). Scratch then never dominates the arena.
 public enum Im2col {
     public static func isPointwise(_ node: Node, _ shapes: [[Int]]) -> Bool {
         guard case let .conv2d(a) = node.op else { return false }
@@ -67,12 +67,13 @@ public enum Im2col {
     }
 
     /// Floats of scratch a convolution needs, nil when it needs none.
-    public static func scratchElements(_ node: Node, _ shapes: [[Int]], largestActivation: Int) -> Int? {
+    public static func scratchElements(_ node: Node, _ shapes: [[Int]]) -> Int? {
         guard case .conv2d = node.op, !isPointwise(node, shapes) else { return nil }
         let w = shapes[node.inputs[1]], y = shapes[node.id]
         let k = w[0] * w[1] * w[2], m = y[0] * y[1] * y[2]
         guard k > 0, m > 0 else { return nil }
-        let rows = m * k <= max(largestActivation, k) ? m : max(1, largestActivation / k)
+        let bound = max(shapes[node.inputs[0]].reduce(1, *), y.reduce(1, *))
+        let rows = m * k <= bound ? m : min(m, max(64, bound / k))
         return rows * k
     }
 }
