@@ -6,7 +6,10 @@ import GraphcIR
 enum EliminateIdentities {
     static let pass = Pass(name: "EliminateIdentities", summary: "remove reshapes, squeezes and 1x1 stride-1 pools that change nothing") { program in
         var editor = GraphEditor(program.graph)
-        for node in program.graph.nodes where isIdentity(node, program.graph) && !editor.isOutput(node.id) {
+        for original in program.graph.nodes {
+            // Read the node as rewritten so far: an earlier removal may have rewired its input.
+            let node = editor.nodes[original.id]
+            guard isIdentity(node, program.graph), !editor.isOutput(node.id) else { continue }
             editor.replaceUses(of: node.id, with: node.inputs[0])
             editor.remove(node.id)
         }

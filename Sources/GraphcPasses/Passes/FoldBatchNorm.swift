@@ -11,13 +11,15 @@ import GraphcIR
 /// A batch norm that cannot fold (its input has other readers or is not such an op, as the
 /// pre-activation batch norms of ResNet v2 and Gluon's blocks) becomes a per-channel
 /// `ScaleShift` (scale = inv, shift = beta - mean * inv), which takes in a relu or relu6 that
-/// is its only reader. Results are left in place: a batch norm that is a graph result stays.
+/// is its only reader. A folded batch norm that was a graph result hands its name to the op
+/// that replaces it.
 enum FoldBatchNorm {
     static let pass = Pass(name: "FoldBatchNorm", summary: "fold batch norms into convolutions; the rest become ScaleShift (+ relu)") { program in
         var editor = GraphEditor(program.graph)
         let weights = program.weights
-        for node in program.graph.nodes {
-            guard case let .batchNorm(epsilon, hasScale, hasOffset) = node.op, !editor.isOutput(node.id) else { continue }
+        for original in program.graph.nodes {
+            let node = editor.nodes[original.id]
+            guard case let .batchNorm(epsilon, hasScale, hasOffset) = node.op else { continue }
             guard let c = node.shape.dims.last ?? nil else { continue }
             // Parameter values, read from the weight store.
             var next = 1
@@ -29,12 +31,13 @@ enum FoldBatchNorm {
             guard let gamma = parameter(hasScale, default: 1), let beta = parameter(hasOffset, default: 0),
                   let mean = values(of: node.inputs[next], editor, weights, count: c),
                   let variance = values(of: node.inputs[next + 1], editor, weights, count: c) else { continue }
-            let inv = (0..<c).map { gamma[$0] / (variance[$0] + epsilon).squareRoot() }
-            let shift = (0..<c).map { beta[$0] - mean[$0] * inv[$0] }
+            // In double precision, so folding adds no rounding beyond the final float32 store.
+            let inv = (0..<c).map { Double(gamma[$0]) / (Double(variance[$0]) + Double(epsilon)).squareRoot() }
+            let shift = (0..<c).map { Float(Double(beta[$0]) - Double(mean[$0]) * inv[$0]) }
             if foldIntoProducer(node, inv: inv, beta: beta, mean: mean, &editor, weights) { continue }
 
             // Cannot fold: a ScaleShift, with the relu after it when that is its only reader.
-            let scaleID = editor.addVariable(editor.uniqueName(node.name + "/scale"), shape: [c], values: inv, weights: weights, location: node.location)
+            let scaleID = editor.addVariable(editor.uniqueName(node.name + "/scale"), shape: [c], values: inv.map { Float($0) }, weights: weights, location: node.location)
             let shiftID = editor.addVariable(editor.uniqueName(node.name + "/shift"), shape: [c], values: shift, weights: weights, location: node.location)
             var activation = Activation.none
             let readers = editor.consumers(of: node.id)
@@ -68,7 +71,7 @@ enum FoldBatchNorm {
 
     /// Folds into the convolution / matrix product (and BiasAdd) feeding `bn`, if only `bn`
     /// reads them and their weights are known.
-    static func foldIntoProducer(_ bn: Node, inv: [Float], beta: [Float], mean: [Float], _ editor: inout GraphEditor, _ weights: WeightStore) -> Bool {
+    static func foldIntoProducer(_ bn: Node, inv: [Double], beta: [Float], mean: [Float], _ editor: inout GraphEditor, _ weights: WeightStore) -> Bool {
         var producer = bn.inputs[0]
         var biasAdd: NodeID?
         if editor.nodes[producer].op == .biasAdd {
@@ -93,8 +96,8 @@ enum FoldBatchNorm {
             oldBias = b
         }
         // Output channels are the last axis of both HWIO and [in, out] weights.
-        let folded = wValues.enumerated().map { $0.element * inv[$0.offset % c] }
-        let bias = (0..<c).map { (oldBias[$0] - mean[$0]) * inv[$0] + beta[$0] }
+        let folded = wValues.enumerated().map { Float(Double($0.element) * inv[$0.offset % c]) }
+        let bias = (0..<c).map { Float((Double(oldBias[$0]) - Double(mean[$0])) * inv[$0] + Double(beta[$0])) }
         let wID = editor.addVariable(editor.uniqueName(w.name + "_folded"), shape: w.shape.dims.map { $0 ?? 0 }, values: folded, weights: weights, location: w.location)
         let scope = w.name.split(separator: "/").dropLast().joined(separator: "/")
         let bID = editor.addVariable(editor.uniqueName((scope.isEmpty ? "" : scope + "/") + "biases_folded"), shape: [c], values: bias, weights: weights, location: bn.location)

@@ -5,11 +5,12 @@ import GraphcIR
 /// residual input (the epilogue adds it after the bias), and a relu or relu6 that is the add's
 /// only reader joins too: ONNX Runtime's Conv+Add+Relu. When both operands qualify, the one
 /// computed later takes the other as its residual. Declines when the op already has an
-/// activation or residual, when shapes would broadcast, or when a result would disappear.
+/// activation or residual, when shapes would broadcast, or when the op's own output is a
+/// result; an add that is a result hands its name to the fused op.
 enum FuseResidualAdd {
     static let pass = Pass(name: "FuseResidualAdd", summary: "fuse a residual add (and the relu after it) into the convolution feeding it") { program in
         var editor = GraphEditor(program.graph)
-        for node in program.graph.nodes where node.op == .add && !editor.isOutput(node.id) {
+        for node in program.graph.nodes where node.op == .add {
             let (a, b) = (editor.nodes[node.id].inputs[0], editor.nodes[node.id].inputs[1])
             guard a != b, editor.nodes[a].shape == node.shape, editor.nodes[b].shape == node.shape else { continue }
             let candidates = [max(a, b), min(a, b)].filter { id in

@@ -233,9 +233,9 @@ public final class Interpreter {
             let shift = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(c, 1))
             owned.append(scale); owned.append(shift)
             for ch in 0..<c {
-                let s = (gamma?[ch] ?? 1) / (variance[ch] + epsilon).squareRoot()
-                scale[ch] = s
-                shift[ch] = (beta?[ch] ?? 0) - mean[ch] * s
+                let s = Double(gamma?[ch] ?? 1) / (Double(variance[ch]) + Double(epsilon)).squareRoot()
+                scale[ch] = Float(s)
+                shift[ch] = Float(Double(beta?[ch] ?? 0) - Double(mean[ch]) * s)
             }
             return .affine(x: input(0), scale: UnsafePointer(scale.baseAddress!), shift: UnsafePointer(shift.baseAddress!), y: y,
                            rows: count / max(c, 1), channels: c)

@@ -1,0 +1,74 @@
+import Foundation
+import GraphcFrontend
+import GraphcIR
+import GraphcPasses
+import Testing
+@testable import GraphcRuntime
+
+/// The fully optimized graph computes what the unoptimized one does (within 1e-5 relative to
+/// the output's scale) on every bundled network, with weights whose batch norms are far from
+/// the identity, so folding is really exercised.
+@Suite struct OptimizationEquivalenceTests {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    static let graphs = ["resnet18", "seed000_slim_resnet", "seed000_slim_resnet_mnist", "seed001_keras_resnet18",
+                         "seed002_gluon_resnet", "seed003_pytorch_resnet", "seed004_resnet_v2"]
+
+    /// He-scaled weights, and batch norms with gamma in [0.5, 1.5], beta and mean around 0 and
+    /// variance in [0.5, 1.5].
+    static func weights(for graph: Graph) -> WeightStore {
+        let store = WeightStore(source: "random")
+        for v in graph.variables {
+            let shape = v.shape.dims.map { $0 ?? 1 }
+            var rng = SeededRandom(seed: 11, name: v.name)
+            let count = shape.reduce(1, *)
+            let values: [Float]
+            switch v.name.split(separator: "/").last! {
+            case "gamma", "moving_variance": values = (0..<count).map { _ in 0.5 + rng.uniform() }
+            case "beta", "moving_mean", "biases": values = (0..<count).map { _ in (rng.uniform() - 0.5) * 0.2 }
+            default:
+                let fanIn = Float(max(1, shape.dropLast().reduce(1, *)))
+                values = (0..<count).map { _ in rng.truncatedNormal() * (2 / fanIn).squareRoot() }
+            }
+            store.add(v.name, values)
+        }
+        return store
+    }
+
+    func run(_ graph: Graph, _ weights: WeightStore, optimize: Bool, reuse: Bool = true) throws -> [HostTensor] {
+        var program = Program(graph: graph, weights: weights)
+        var options = PipelineOptions()
+        options.optimize = optimize
+        try Pipeline.run(&program, options: options)
+        var inputs: [NodeID: HostTensor] = [:]
+        for p in program.graph.placeholders {
+            let shape = p.shape.dims.map { $0 ?? 1 }
+            var rng = SeededRandom(seed: 5, name: p.name)
+            inputs[p.id] = HostTensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.uniform() })
+        }
+        let interpreter = try Interpreter(graph: program.graph, weights: program.weights, inputShapes: inputs.mapValues(\.shape),
+                                          options: RunOptions(threads: 2, reuse: reuse))
+        return try interpreter.run(inputs)
+    }
+
+    @Test(arguments: graphs)
+    func optimizedMatchesUnoptimized(_ name: String) throws {
+        var options = EvaluationOptions()
+        options.printSink = { _ in }
+        let graph = try GraphFile.evaluate(path: Self.root.appendingPathComponent("Graphs/\(name).graph").path, options: options).graph
+        let weights = Self.weights(for: graph)
+        let plain = try run(graph, weights, optimize: false, reuse: false)
+        let optimized = try run(graph, weights, optimize: true)
+        #expect(plain.count == optimized.count)
+        for (a, b) in zip(plain, optimized) {
+            #expect(a.shape == b.shape)
+            let scale = max(a.data.map(abs).max() ?? 0, 1e-12)
+            let error = zip(a.data, b.data).map { abs($0 - $1) }.max() ?? 0
+            #expect(error <= 1e-5 * scale, "\(name): max |error| \(error), scale \(scale)")
+        }
+    }
+}
