@@ -40,7 +40,7 @@ public final class SourceFile: Sendable {
 }
 
 /// A position in a source file: where a node, token or diagnostic comes from.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible {
     public let path: String
     public let line: Int
     public let column: Int

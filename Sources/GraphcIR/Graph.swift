@@ -4,7 +4,7 @@ import GraphcDiagnostics
 public typealias NodeID = Int
 
 /// One operation with a single float32 output.
-public struct Node: Sendable {
+public struct Node: Sendable, Codable {
     public let id: NodeID
     /// TF1-style unique name (`resnet/block1/Relu`); the output tensor is `name:0`.
     /// Variables are named by their slim checkpoint name (`resnet/block1/weights`).
@@ -29,7 +29,7 @@ public struct Node: Sendable {
 }
 
 /// A static computation graph: nodes in a topological order, its inputs and outputs.
-public struct Graph: Sendable {
+public struct Graph: Sendable, Codable {
     public var nodes: [Node] = []
     /// Nodes the caller marked as results; when empty, every node nothing consumes counts.
     public var markedOutputs: [NodeID] = []

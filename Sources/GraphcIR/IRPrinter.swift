@@ -4,9 +4,14 @@
 ///
 /// followed by an `outputs:` line. Docs/IR.md describes the format.
 public enum IRPrinter {
-    public static func print(_ graph: Graph, locations: Bool = true) -> String {
+    /// `annotations` are appended to their nodes' lines (buffer offsets once planned).
+    public static func print(_ graph: Graph, locations: Bool = true, annotations: [NodeID: String] = [:]) -> String {
         var out = ""
-        for node in graph.nodes { out += line(node, locations: locations) + "\n" }
+        for node in graph.nodes {
+            out += line(node, locations: locations)
+            if let note = annotations[node.id] { out += " " + note }
+            out += "\n"
+        }
         out += "outputs: " + graph.outputs.map { "%\($0)" }.joined(separator: ", ") + "\n"
         return out
     }

@@ -1,6 +1,6 @@
 /// A static NHWC float32 shape; a nil dimension is unknown until run time (the batch of a
 /// `[None, ...]` placeholder).
-public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
+public struct TensorShape: Hashable, Sendable, Codable, CustomStringConvertible {
     public var dims: [Int?]
 
     public init(_ dims: [Int?]) { self.dims = dims }

@@ -23,13 +23,8 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        let evaluated = try graph.evaluate(printing: false)
-        let files = Dictionary((try graph.parsedInputFiles()).map { ($0.name, $0.path) }, uniquingKeysWith: { $1 })
         let options = runtime.runOptions()
-        let prepared = try reportingErrors {
-            try Runner.prepare(graph: evaluated.graph, weightsPath: runtime.weights, inputFiles: files, batch: graph.batch ?? 1,
-                               seed: runtime.seed, options: options, pipeline: optimization.pipelineOptions)
-        }
+        let prepared = try prepareRun(graph, runtime, optimization, reference: false)
         for note in prepared.notes { Stderr.write("graphc: note: \(note)\n") }
         let interpreter = prepared.interpreter
         _ = try reportingErrors { try interpreter.run(prepared.inputs) }

@@ -76,6 +76,17 @@ struct GraphOptions: ParsableArguments {
         return o
     }
 
+    /// Whether FILE is a compiled plan rather than a graph file.
+    var isPlan: Bool { file.hasSuffix(".gplan") }
+
+    /// Loads a compiled plan; graph-file options do not apply to it.
+    func loadPlan(weights: String? = nil) throws -> PlanFile.Loaded {
+        if !definitions.isEmpty { throw RuntimeError("-D applies to graph files; \(file) was compiled with its definitions") }
+        if weights != nil { throw RuntimeError("--weights applies to graph files; \(file) holds its folded weights") }
+        if input.contains(where: { !$0.hasSuffix(".npy") }) { throw RuntimeError("--input NAME=shape applies to graph files; feed a compiled plan .npy files") }
+        return try PlanFile.read(path: file)
+    }
+
     /// Evaluates the graph file; warnings go to stderr, errors exit with status 1.
     func evaluate(printing: Bool = true) throws -> EvaluationResult {
         var options = evaluationOptions

@@ -17,13 +17,7 @@ struct Run: ParsableCommand {
     var reference = false
 
     func run() throws {
-        let evaluated = try graph.evaluate(printing: false)
-        let files = Dictionary((try graph.parsedInputFiles()).map { ($0.name, $0.path) }, uniquingKeysWith: { $1 })
-        let prepared = try reportingErrors {
-            try Runner.prepare(graph: evaluated.graph, weightsPath: runtime.weights, inputFiles: files, batch: graph.batch ?? 1,
-                               seed: runtime.seed, options: runtime.runOptions(reference: reference),
-                               pipeline: optimization.pipelineOptions)
-        }
+        let prepared = try prepareRun(graph, runtime, optimization, reference: reference)
         for note in prepared.notes { Stderr.write("graphc: note: \(note)\n") }
         let results = try reportingErrors { try prepared.interpreter.run(prepared.inputs) }
         let outputs = prepared.interpreter.outputs

@@ -14,12 +14,15 @@ struct RuntimeOptions: ParsableArguments {
     @Option(help: "Seed of the initial weights and generated inputs.")
     var seed: UInt64 = 0
 
+    @Flag(help: "Give every intermediate its own buffer (for debugging the planner).")
+    var noReuse = false
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
     func runOptions(reference: Bool = false) -> RunOptions {
-        RunOptions(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, reference: reference)
+        RunOptions(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, reference: reference, reuse: !noReuse)
     }
 }
 
@@ -45,6 +48,23 @@ struct OptimizationOptions: ParsableArguments {
         o.disabled = Set(disablePass)
         o.only = passes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         return o
+    }
+}
+
+/// Weights, inputs and the plan for `run` and `bench`, from a graph file (evaluated, then
+/// optimized) or a compiled .gplan (used as is).
+func prepareRun(_ graph: GraphOptions, _ runtime: RuntimeOptions, _ optimization: OptimizationOptions, reference: Bool) throws -> PreparedRun {
+    let files = Dictionary((try graph.parsedInputFiles()).map { ($0.name, $0.path) }, uniquingKeysWith: { $1 })
+    let options = runtime.runOptions(reference: reference)
+    if graph.isPlan {
+        return try reportingErrors {
+            try Runner.prepare(plan: try graph.loadPlan(weights: runtime.weights), inputFiles: files, batch: graph.batch, seed: runtime.seed, options: options)
+        }
+    }
+    let evaluated = try graph.evaluate(printing: false)
+    return try reportingErrors {
+        try Runner.prepare(graph: evaluated.graph, weightsPath: runtime.weights, inputFiles: files, batch: graph.batch ?? 1,
+                           seed: runtime.seed, options: options, pipeline: optimization.pipelineOptions)
     }
 }
 

@@ -27,6 +27,22 @@ struct Shapes: ParsableCommand {
     }
 
     func run() throws {
+        if graph.isPlan {
+            // A compiled plan: its optimized graph and stored shapes; no file to print from.
+            let plan = try reportingErrors { try graph.loadPlan() }
+            let g = plan.header.graph
+            if !noTable {
+                let rows = depth.map { Statistics.rows(g, depth: $0) } ?? Statistics.rows(g)
+                print(Statistics.table(rows, batchKnown: g.placeholders.allSatisfy { $0.shape[0] != nil }), terminator: "")
+            }
+            if memory {
+                let report = MemoryPlan(graph: g, shapes: plan.header.shapes)
+                print("")
+                print(report.report(graph: g, weightBytes: MemoryReporting.weightBytes(g)), terminator: "")
+                print("  stored arena              \(plan.header.assignment.arenaBytes) bytes" + (plan.header.plannedBatch.map { " (planned for batch \($0))" } ?? ""))
+            }
+            return
+        }
         let result = try graph.evaluate()
         if !noTable {
             let rows = depth.map { Statistics.rows(result.graph, depth: $0) } ?? Statistics.rows(result.graph)

@@ -1,5 +1,22 @@
 import GraphcIR
 
+/// Where every value and scratch area sits in the arena: what the interpreter needs from a
+/// plan, and what a compiled .gplan stores.
+public struct BufferAssignment: Sendable, Codable, Equatable {
+    public struct ScratchArea: Sendable, Codable, Equatable {
+        public var node: NodeID
+        public var offset: Int
+        public var elements: Int
+    }
+
+    /// Byte offset of each node's value (nil for variables and constants).
+    public var valueOffset: [Int?]
+    public var scratch: [ScratchArea]
+    public var arenaBytes: Int
+
+    public func scratchArea(for node: NodeID) -> ScratchArea? { scratch.first { $0.node == node } }
+}
+
 /// Every intermediate of a graph, and each convolution's im2col scratch, at an offset in one
 /// arena: liveness decides which values share a buffer and when buffers live, the planner
 /// places them. What `graphc compile` and `graphc shapes --memory` report.
@@ -21,6 +38,12 @@ public struct MemoryPlan: Sendable {
     public let naiveBytes: Int
     /// The largest scratch area.
     public let scratchBytes: Int
+
+    public var assignment: BufferAssignment {
+        BufferAssignment(valueOffset: valueOffset,
+                         scratch: scratch.map { .init(node: $0.key, offset: $0.value.offset, elements: $0.value.elements) }.sorted { $0.node < $1.node },
+                         arenaBytes: arenaBytes)
+    }
 
     /// Plans `graph` for concrete `shapes`; `reuse: false` gives every value and scratch area
     /// its own place (for debugging).

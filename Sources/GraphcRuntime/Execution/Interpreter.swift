@@ -35,11 +35,13 @@ public final class Interpreter {
     public let outputs: [NodeID]
     public let options: RunOptions
     /// Where every value and scratch area lives in the arena.
-    public let memoryPlan: MemoryPlan
+    public let assignment: BufferAssignment
+    /// The plan made for these shapes (nil when a compiled plan's assignment was used as is).
+    public let memoryPlan: MemoryPlan?
     /// Bytes of the arena holding inputs, intermediates and im2col scratch.
-    public var arenaBytes: Int { memoryPlan.arenaBytes }
+    public var arenaBytes: Int { assignment.arenaBytes }
     /// Bytes of the largest im2col scratch area (inside the arena).
-    public var scratchBytes: Int { memoryPlan.scratchBytes }
+    public var scratchBytes: Int { assignment.scratch.map { $0.elements * 4 }.max() ?? 0 }
 
     private let arena: UnsafeMutableRawPointer
     private var pointers: [UnsafeMutablePointer<Float>]
@@ -47,8 +49,10 @@ public final class Interpreter {
     private var owned: [UnsafeMutableBufferPointer<Float>] = []
     private let weights: WeightStore
 
-    /// Plans `graph` for the given placeholder shapes (every placeholder must have one).
-    public init(graph: Graph, weights: WeightStore, inputShapes: [NodeID: [Int]], options: RunOptions = RunOptions()) throws(RuntimeError) {
+    /// Plans `graph` for the given placeholder shapes (every placeholder must have one). A
+    /// compiled `assignment` made for exactly these shapes is used instead of planning again.
+    public init(graph: Graph, weights: WeightStore, inputShapes: [NodeID: [Int]], options: RunOptions = RunOptions(),
+                compiled: (shapes: [[Int]], assignment: BufferAssignment)? = nil) throws(RuntimeError) {
         self.graph = graph
         self.weights = weights
         self.options = options
@@ -80,8 +84,15 @@ public final class Interpreter {
 
         // 2. One arena planned by liveness: values and im2col scratch share memory when their
         //    lifetimes do not overlap; elementwise ops and residual epilogues run in place.
-        let plan = MemoryPlan(graph: graph, shapes: shapes, reuse: options.reuse && !options.reference)
-        memoryPlan = plan
+        if let compiled, compiled.shapes == shapes, options.reuse, !options.reference {
+            memoryPlan = nil
+            assignment = compiled.assignment
+        } else {
+            let plan = MemoryPlan(graph: graph, shapes: shapes, reuse: options.reuse && !options.reference)
+            memoryPlan = plan
+            assignment = plan.assignment
+        }
+        let plan = assignment
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(plan.arenaBytes, 64), alignment: BufferPlanner.alignment)
         arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(plan.arenaBytes, 64))
 
@@ -201,7 +212,7 @@ public final class Interpreter {
             return nil
         case let .conv2d(a):
             let g = Self.convGeometry(node, shapes)
-            let area = memoryPlan.scratch[node.id]
+            let area = assignment.scratchArea(for: node.id)
             return .conv(g, x: input(0), w: input(1), y: y, epilogue: epiloguePointers(node, a.epilogue),
                          scratch: (arena + (area?.offset ?? 0)).assumingMemoryBound(to: Float.self),
                          tileRows: max(1, (area?.elements ?? g.k) / max(g.k, 1)))

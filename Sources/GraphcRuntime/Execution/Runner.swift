@@ -62,6 +62,39 @@ public enum Runner {
     }
 }
 
+extension Runner {
+    /// Prepares a compiled plan: its optimized graph and weights as stored, its buffer
+    /// assignment reused when the inputs have the shapes it was planned for.
+    public static func prepare(plan: PlanFile.Loaded, inputFiles: [String: String], batch: Int?, seed: UInt64 = 0,
+                               options: RunOptions) throws -> PreparedRun {
+        let graph = plan.header.graph
+        var notes: [String] = []
+        var inputs: [NodeID: HostTensor] = [:]
+        var generated: [String] = []
+        for p in graph.placeholders {
+            if let path = inputFiles[p.name] {
+                let t = try NumPyFile.read(path: path)
+                guard t.shape.count == p.shape.rank, zip(t.shape, p.shape.dims).allSatisfy({ $1 == nil || $0 == $1! }) else {
+                    throw FileFormatError(path, "holds shape \(TensorShape(t.shape.map { $0 })), but placeholder '\(p.name)' is \(p.shape)")
+                }
+                inputs[p.id] = t
+            } else {
+                let planned = plan.header.shapes[p.id]
+                let shape = p.shape.dims.enumerated().map { $0.element ?? ($0.offset == 0 ? (batch ?? planned[0]) : planned[$0.offset]) }
+                var rng = SeededRandom(seed: seed, name: p.name)
+                inputs[p.id] = HostTensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.uniform() })
+                generated.append("'\(p.name)' \(TensorShape(shape.map { $0 }))")
+            }
+        }
+        if !generated.isEmpty {
+            notes.append("no --input for \(generated.joined(separator: ", ")): seeded uniform [0, 1) values (seed \(seed))")
+        }
+        let interpreter = try Interpreter(graph: graph, weights: plan.weights, inputShapes: inputs.mapValues(\.shape), options: options,
+                                          compiled: (plan.header.shapes, plan.header.assignment))
+        return PreparedRun(interpreter: interpreter, inputs: inputs, weights: plan.weights, graph: graph, notes: notes)
+    }
+}
+
 /// The summary `graphc run` prints for an output: shape, min, max, mean and, for an
 /// (N, classes) output, the top five classes of each row.
 public enum OutputSummary {

@@ -1,0 +1,178 @@
+import Foundation
+import GraphcIR
+import GraphcPasses
+
+/// A compiled plan (.gplan): the optimized graph, its buffer plan and its folded weights in one
+/// versioned, checksummed file laid out so that loading is a memory map.
+///
+///     offset 0   "GRAPHCPL"  magic (8 bytes)
+///            8   version     UInt32 LE (1)
+///           12   flags       UInt32 LE (0)
+///           16   header      byte length of the JSON header, UInt64 LE
+///           24   data        offset of the weight data, UInt64 LE (64-byte aligned)
+///           32   data size   UInt64 LE
+///           40   checksum    FNV-1a 64 of the header and data bytes, UInt64 LE
+///           48   reserved    16 zero bytes
+///           64   header      JSON: graph, shapes, buffer assignment, weight index
+///         data   weights     float32 LE, each tensor 64-byte aligned
+public enum PlanFile {
+    public static let magic = Array("GRAPHCPL".utf8)
+    public static let version: UInt32 = 1
+    static let preambleBytes = 64
+
+    /// The JSON header.
+    public struct Header: Codable {
+        public struct Weight: Codable {
+            public var name: String
+            public var shape: [Int]
+            /// Byte offset in the data section.
+            public var offset: Int
+        }
+
+        public var producer: String
+        public var source: String
+        public var graph: Graph
+        /// The batch unknown dimensions were planned with (nil when every dimension is known).
+        public var plannedBatch: Int?
+        /// The concrete shapes the assignment is for.
+        public var shapes: [[Int]]
+        public var assignment: BufferAssignment
+        public var weights: [Weight]
+    }
+
+    /// A loaded plan: its header, and weights pointing into the mapped file.
+    public struct Loaded {
+        public let path: String
+        public let header: Header
+        public let weights: WeightStore
+    }
+
+    public static func write(program: Program, source: String, shapes: [[Int]], plannedBatch: Int?, assignment: BufferAssignment,
+                             to path: String) throws(FileFormatError) {
+        var index: [Header.Weight] = []
+        var dataSize = 0
+        for v in program.graph.variables {
+            let shape = v.shape.dims.map { $0 ?? 0 }
+            index.append(.init(name: v.name, shape: shape, offset: dataSize))
+            dataSize += BufferPlanner.aligned(shape.reduce(1, *) * 4)
+        }
+        let header = Header(producer: "graphc 0.1.0", source: source, graph: program.graph, plannedBatch: plannedBatch, shapes: shapes,
+                            assignment: assignment, weights: index)
+        let json: Data
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            json = try encoder.encode(header)
+        } catch {
+            throw FileFormatError(path, "cannot encode the plan: \(error)")
+        }
+        let dataOffset = BufferPlanner.aligned(preambleBytes + json.count)
+        var data = [UInt8](repeating: 0, count: dataSize)
+        for w in index {
+            guard let p = program.weights[w.name] else { throw FileFormatError(path, "no value for variable '\(w.name)'") }
+            let count = w.shape.reduce(1, *)
+            data.withUnsafeMutableBytes { raw in
+                for i in 0..<count { raw.storeBytes(of: p[i].bitPattern.littleEndian, toByteOffset: w.offset + 4 * i, as: UInt32.self) }
+            }
+        }
+        var headerBytes = [UInt8](json)
+        headerBytes += [UInt8](repeating: 0x20, count: dataOffset - preambleBytes - json.count)
+        let checksum = fnv1a(headerBytes, fnv1a(data))
+        var out = magic
+        func append<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+        append(version); append(UInt32(0)); append(UInt64(json.count)); append(UInt64(dataOffset)); append(UInt64(dataSize)); append(checksum)
+        out += [UInt8](repeating: 0, count: 16)
+        out += headerBytes
+        out += data
+        do {
+            try Data(out).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw FileFormatError(path, "cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    /// FNV-1a 64 over the header bytes then the data bytes (order matters only for the hash).
+    static func fnv1a(_ bytes: [UInt8], _ seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+        var h = seed
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    static func fnv1a(_ bytes: UnsafeRawBufferPointer, _ seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+        var h = seed
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    public static func read(path: String) throws(FileFormatError) -> Loaded {
+        let mapping = try MappedFile(path: path)
+        let bytes = mapping.bytes
+        guard bytes.count >= preambleBytes else { throw FileFormatError(path, "truncated: \(bytes.count) bytes, shorter than the 64-byte preamble") }
+        guard Array(bytes[0..<8]) == magic else { throw FileFormatError(path, "not a graphc plan (bad magic); compile one with graphc compile") }
+        func u32(_ o: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self)) }
+        func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
+        let fileVersion = u32(8)
+        guard fileVersion == version else {
+            throw FileFormatError(path, "plan version \(fileVersion) is not supported (this graphc reads version \(version)); recompile it")
+        }
+        let headerLength = u64(16), dataOffset = u64(24), dataSize = u64(32), checksum = u64(40)
+        guard dataOffset >= UInt64(preambleBytes) + headerLength, dataOffset % 64 == 0, dataOffset <= UInt64(bytes.count),
+              dataSize <= UInt64(bytes.count) - dataOffset else {
+            throw FileFormatError(path, "truncated or corrupt: header \(headerLength) bytes, data at \(dataOffset) of \(dataSize) bytes, file \(bytes.count) bytes")
+        }
+        let headerRegion = UnsafeRawBufferPointer(rebasing: bytes[preambleBytes..<Int(dataOffset)])
+        let dataRegion = UnsafeRawBufferPointer(rebasing: bytes[Int(dataOffset)..<Int(dataOffset + dataSize)])
+        guard fnv1a(headerRegion, fnv1a(dataRegion)) == checksum else {
+            throw FileFormatError(path, "corrupted: the checksum does not match its contents")
+        }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(UnsafeRawBufferPointer(rebasing: headerRegion[0..<Int(headerLength)])))
+        } catch {
+            throw FileFormatError(path, "malformed plan header: \(error)")
+        }
+        var problems: [String] = []
+        do { try Verifier.verify(header.graph) } catch { problems += error.problems.map { "graph: \($0)" } }
+        if header.shapes.count != header.graph.nodes.count { problems.append("shapes: \(header.shapes.count) entries for \(header.graph.nodes.count) nodes") }
+        if header.assignment.valueOffset.count != header.graph.nodes.count { problems.append("assignment: offsets for \(header.assignment.valueOffset.count) of \(header.graph.nodes.count) nodes") }
+        let store = WeightStore(source: path, keepAlive: mapping)
+        let variables = Dictionary(header.graph.variables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for w in header.weights {
+            let count = w.shape.reduce(1, *)
+            guard let v = variables[w.name], v.shape.dims.map({ $0 ?? -1 }) == w.shape else {
+                problems.append("weights: '\(w.name)' \(w.shape) is not a variable of the graph"); continue
+            }
+            guard w.offset >= 0, w.offset % 4 == 0, w.offset + 4 * count <= dataRegion.count else {
+                problems.append("weights: '\(w.name)' lies outside the data section"); continue
+            }
+            store.borrow(w.name, (dataRegion.baseAddress! + w.offset).assumingMemoryBound(to: Float.self))
+        }
+        for v in header.graph.variables where store[v.name] == nil { problems.append("weights: no data for variable '\(v.name)'") }
+        if problems.isEmpty { problems += validate(header.assignment, graph: header.graph, shapes: header.shapes) }
+        if !problems.isEmpty { throw FileFormatError(path, problems) }
+        return Loaded(path: path, header: header, weights: store)
+    }
+
+    /// Checks that every buffer and scratch area fits in the arena and each convolution that
+    /// needs scratch has enough for one row.
+    static func validate(_ a: BufferAssignment, graph: Graph, shapes: [[Int]]) -> [String] {
+        var problems: [String] = []
+        for node in graph.nodes {
+            guard let offset = a.valueOffset[node.id] else {
+                if node.op == .placeholder || !node.op.isSource { problems.append("assignment: no place for '\(node.name)'") }
+                continue
+            }
+            if offset < 0 || offset % 4 != 0 || offset + 4 * shapes[node.id].reduce(1, *) > a.arenaBytes {
+                problems.append("assignment: '\(node.name)' does not fit in the \(a.arenaBytes)-byte arena")
+            }
+            if let needed = Im2col.scratchElements(node, shapes) {
+                let k = shapes[node.inputs[1]].prefix(3).reduce(1, *)
+                guard let area = a.scratchArea(for: node.id), area.elements >= k, area.elements <= needed,
+                      area.offset >= 0, area.offset + 4 * area.elements <= a.arenaBytes else {
+                    problems.append("assignment: bad im2col scratch for '\(node.name)'"); continue
+                }
+            }
+        }
+        return problems
+    }
+}
