@@ -67,7 +67,7 @@ public enum IRPrinter {
     }
 
     /// A fused epilogue: `bias`, `residual`, `activation=relu`.
-    static func epilogue(_ e: Epilogue) -> [String] {
+    public static func epilogue(_ e: Epilogue) -> [String] {
         var r: [String] = []
         if e.bias { r.append("bias") }
         if e.residual { r.append("residual") }
