@@ -25,7 +25,9 @@ import Testing
         return root.appendingPathComponent(".build/debug/graphc")
     }()
 
-    func graphc(_ arguments: String...) throws -> Run {
+    func graphc(_ arguments: String...) throws -> Run { try graphc(arguments) }
+
+    func graphc(_ arguments: [String]) throws -> Run {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments

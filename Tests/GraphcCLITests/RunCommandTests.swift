@@ -78,3 +78,73 @@ import Testing
         #expect(run.stdout.contains("(batch 2, 1 thread)"))
     }
 }
+
+/// `compile`, `dump --after`, `dot` and `plan` as a user runs them.
+@Suite struct CompilerCommandTests {
+    let cli = CLITests()
+    let folder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("graphc-compile-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }()
+
+    @Test func compileReportsMemoryAndThePlanRunsLikeTheGraph() throws {
+        let plan = folder.appendingPathComponent("small.gplan").path
+        let compile = try cli.graphc("compile", "Tests/Fixtures/small_resnet.graph", "-I", "Graphs",
+                                     "--weights", "Tests/Fixtures/data/small_resnet.weights.safetensors", "-o", plan)
+        #expect(compile.status == 0, "\(compile.stderr)")
+        #expect(compile.stdout.contains("planned arena"))
+        #expect(compile.stdout.contains("(= lower bound)"))
+        let fromPlan = try cli.graphc("run", plan, "--input", "x=Tests/Fixtures/data/small_resnet.input.npy")
+        let fromGraph = try cli.graphc("run", "Tests/Fixtures/small_resnet.graph", "-I", "Graphs",
+                                       "--weights", "Tests/Fixtures/data/small_resnet.weights.safetensors",
+                                       "--input", "x=Tests/Fixtures/data/small_resnet.input.npy")
+        #expect(fromPlan.status == 0, "\(fromPlan.stderr)")
+        #expect(fromPlan.stdout == fromGraph.stdout)
+        let misuse = try cli.graphc("run", plan, "--weights", "Tests/Fixtures/data/small_resnet.weights.safetensors")
+        #expect(misuse.status == 1)
+        #expect(misuse.stderr == "graphc: error: --weights applies to graph files; \(plan) holds its folded weights\n")
+    }
+
+    @Test func dumpAfterShowsEachPassAndThePlan() throws {
+        let run = try cli.graphc("dump", "Tests/Fixtures/torch_residual_block.graph", "-I", "Graphs", "--after", "all", "--no-locations")
+        #expect(run.status == 0, "\(run.stderr)")
+        for pass in ["EliminateIdentities", "FoldConstants", "FoldBatchNorm", "FuseConvActivation", "FuseResidualAdd", "EliminateDeadCode", "PlanBuffers"] {
+            #expect(run.stdout.contains("// after \(pass)"), "\(pass)")
+        }
+        #expect(run.stdout.contains("{strides=[2, 2], padding=VALID, bias, residual, activation=relu}"))
+        #expect(run.stdout.contains("[arena +"))
+        let bad = try cli.graphc("dump", "Tests/Fixtures/torch_residual_block.graph", "-I", "Graphs", "--after", "FoldBatchNorms")
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("unknown pass 'FoldBatchNorms'; did you mean 'FoldBatchNorm'?"))
+    }
+
+    @Test func dotAndPlanPicturesAreWritten() throws {
+        let dot = folder.appendingPathComponent("g.dot").path, svg = folder.appendingPathComponent("p.svg").path
+        let d = try cli.graphc("dot", "Graphs/resnet18.graph", "--after", "all", "-o", dot)
+        #expect(d.status == 0)
+        let text = try String(contentsOfFile: dot, encoding: .utf8)
+        #expect(text.hasPrefix("digraph graphc {"))
+        #expect(text.contains("subgraph cluster_"))
+        #expect(text.contains("Conv2D +bias +residual +activation=relu"))
+        let p = try cli.graphc("plan", "Graphs/resnet18.graph", "-o", svg)
+        #expect(p.status == 0)
+        let picture = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(picture.hasPrefix("<svg"))
+        #expect(picture.contains("lower bound"))
+    }
+
+    @Test func noReuseAndO0GiveTheSameOutput() throws {
+        let base = ["run", "Tests/Fixtures/small_resnet.graph", "-I", "Graphs", "--weights", "Tests/Fixtures/data/small_resnet.weights.safetensors",
+                    "--input", "x=Tests/Fixtures/data/small_resnet.input.npy"]
+        let a = try cli.graphc(base)
+        let b = try cli.graphc(base + ["--no-reuse"])
+        let c = try cli.graphc(base + ["-O0"])
+        let d = try cli.graphc(base + ["--disable-pass", "FuseResidualAdd"])
+        #expect(a.status == 0 && b.status == 0 && c.status == 0 && d.status == 0)
+        #expect(a.stdout == b.stdout)
+        // Six decimals: the -O0 graph rounds differently only far below them.
+        #expect(a.stdout.split(separator: "\n").first == c.stdout.split(separator: "\n").first)
+        #expect(d.stdout.split(separator: "\n").first == a.stdout.split(separator: "\n").first)
+    }
+}

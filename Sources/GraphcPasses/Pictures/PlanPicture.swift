@@ -40,7 +40,8 @@ public enum PlanPicture {
                 label = "im2col"
             } else {
                 let name = graph[plan.liveness.buffers[i].values[0]].name
-                label = name.split(separator: "/").dropLast().suffix(2).joined(separator: "/")
+                let scope = name.split(separator: "/").dropLast().suffix(3).joined(separator: "/")
+                label = scope.isEmpty ? name : scope
             }
             let fill = isScratch ? "#f4a582" : "#92c5de"
             out += "<rect x=\"\(f(x0))\" y=\"\(f(y0))\" width=\"\(f(max(x1 - x0, 1)))\" height=\"\(f(max(y1 - y0, 1)))\" fill=\"\(fill)\" stroke=\"#2166ac\" stroke-width=\"0.5\"><title>\(escape(label)) \(request.bytes) bytes at +\(offset), steps \(request.first)-\(request.last)</title></rect>\n"
