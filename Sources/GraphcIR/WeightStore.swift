@@ -36,6 +36,17 @@ public final class WeightStore: @unchecked Sendable {
         return b
     }
 
+    /// Forgets every value not named in `names`, freeing the owned ones (what folding replaced).
+    public func retain(only names: Set<String>) {
+        var kept: [UnsafeMutableBufferPointer<Float>] = []
+        for b in owned {
+            let name = pointers.first { $0.value == UnsafePointer(b.baseAddress!) }?.key
+            if let name, names.contains(name) { kept.append(b) } else { b.deallocate() }
+        }
+        owned = kept
+        pointers = pointers.filter { names.contains($0.key) }
+    }
+
     /// A copy of the `count` values under `name`.
     public func values(_ name: String, count: Int) -> [Float]? {
         pointers[name].map { Array(UnsafeBufferPointer(start: $0, count: count)) }

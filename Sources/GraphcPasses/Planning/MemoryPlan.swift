@@ -75,9 +75,13 @@ public struct MemoryPlan: Sendable {
 
 /// The im2col rule: a convolution that is not a plain GEMM on its input unfolds its receptive
 /// fields into a `[rows, kh*kw*cin]` matrix: the whole matrix when it is no larger than the
-/// convolution's own input or output, else tiles of rows that fit in that size (at least 64
-/// rows, so each GEMM stays efficient). Scratch then never dominates the arena.
+/// convolution's own input or output and `maxTileElements`, else tiles of rows that fit (at
+/// least 64 rows, so each GEMM stays efficient). Scratch then never dominates the arena, at
+/// any batch.
 public enum Im2col {
+    /// 8 MiB of floats: large enough for full-speed GEMMs, small next to batched activations.
+    public static let maxTileElements = 2 << 20
+
     public static func isPointwise(_ node: Node, _ shapes: [[Int]]) -> Bool {
         guard case let .conv2d(a) = node.op else { return false }
         let x = shapes[node.inputs[0]], w = shapes[node.inputs[1]], y = shapes[node.id]
@@ -95,7 +99,7 @@ public enum Im2col {
         let w = shapes[node.inputs[1]], y = shapes[node.id]
         let k = w[0] * w[1] * w[2], m = y[0] * y[1] * y[2]
         guard k > 0, m > 0 else { return nil }
-        let bound = max(shapes[node.inputs[0]].reduce(1, *), y.reduce(1, *))
+        let bound = min(max(shapes[node.inputs[0]].reduce(1, *), y.reduce(1, *)), maxTileElements)
         let rows = m * k <= bound ? m : min(m, max(64, bound / k))
         return rows * k
     }

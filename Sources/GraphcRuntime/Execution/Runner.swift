@@ -52,6 +52,8 @@ public enum Runner {
         // Optimize, then find the placeholders again by name (ids change).
         var program = Program(graph: graph, weights: weights)
         try Pipeline.run(&program, options: pipeline)
+        // Folding replaced some weights: free what the optimized graph no longer reads.
+        program.weights.retain(only: Set(program.graph.variables.map(\.name)))
         var optimizedInputs: [NodeID: HostTensor] = [:]
         for p in program.graph.placeholders {
             if let old = graph.placeholders.first(where: { $0.name == p.name }), let t = inputs[old.id] { optimizedInputs[p.id] = t }
