@@ -10,11 +10,7 @@ import Testing
 /// saved the weights (slim names), the input and the framework's output. graphc must match
 /// within max |error| <= 1e-4 * max |reference|.
 @Suite struct FrameworkFixtureTests {
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { url.deleteLastPathComponent() }
-        return url
-    }()
+    static let root = repositoryRoot
     static let fixtures = root.appendingPathComponent("Tests/Fixtures")
     static let names = ["slim_residual", "slim_bottleneck", "keras_basic_block", "torch_residual_block", "torch_block1",
                         "gluon_preact_block", "small_resnet"]

@@ -9,11 +9,7 @@ import Testing
 /// the output's scale) on every bundled network, with weights whose batch norms are far from
 /// the identity, so folding is really exercised.
 @Suite struct OptimizationEquivalenceTests {
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { url.deleteLastPathComponent() }
-        return url
-    }()
+    static let root = repositoryRoot
 
     static let graphs = ["resnet18", "seed000_slim_resnet", "seed000_slim_resnet_mnist", "seed001_keras_resnet18",
                          "seed002_gluon_resnet", "seed003_pytorch_resnet", "seed004_resnet_v2"]

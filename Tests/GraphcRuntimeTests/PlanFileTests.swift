@@ -8,11 +8,7 @@ import Testing
 /// Compiled plans: what is written runs as the graph does, at the planned batch and at others,
 /// and every corruption is an error naming the file.
 @Suite struct PlanFileTests {
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { url.deleteLastPathComponent() }
-        return url
-    }()
+    static let root = repositoryRoot
     let folder: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("graphc-plans-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

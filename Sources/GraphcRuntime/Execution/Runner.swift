@@ -30,25 +30,7 @@ public enum Runner {
                 notes.append("no --weights: the \(graph.variables.count) variables hold seeded initial values (seed \(seed))")
             }
         }
-        var inputs: [NodeID: HostTensor] = [:]
-        var generated: [String] = []
-        for p in graph.placeholders {
-            if let path = inputFiles[p.name] {
-                let t = try NumPyFile.read(path: path)
-                guard t.shape.count == p.shape.rank, zip(t.shape, p.shape.dims).allSatisfy({ $1 == nil || $0 == $1! }) else {
-                    throw FileFormatError(path, "holds shape \(TensorShape(t.shape.map { $0 })), but placeholder '\(p.name)' is \(p.shape)")
-                }
-                inputs[p.id] = t
-            } else {
-                let shape = p.shape.dims.enumerated().map { $0.element ?? ($0.offset == 0 ? batch : 1) }
-                var rng = SeededRandom(seed: seed, name: p.name)
-                inputs[p.id] = HostTensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.uniform() })
-                generated.append("'\(p.name)' \(TensorShape(shape.map { $0 }))")
-            }
-        }
-        if !generated.isEmpty {
-            notes.append("no --input for \(generated.joined(separator: ", ")): seeded uniform [0, 1) values (seed \(seed))")
-        }
+        let inputs = try readOrMakeInputs(graph, inputFiles: inputFiles, seed: seed, notes: &notes) { _, i in i == 0 ? batch : 1 }
         // Optimize, then find the placeholders again by name (ids change).
         var program = Program(graph: graph, weights: weights)
         try Pipeline.run(&program, options: pipeline)
@@ -71,6 +53,21 @@ extension Runner {
                                options: RunOptions) throws -> PreparedRun {
         let graph = plan.header.graph
         var notes: [String] = []
+        let planned = plan.header.shapes
+        let inputs = try readOrMakeInputs(graph, inputFiles: inputFiles, seed: seed, notes: &notes) { p, i in
+            i == 0 ? (batch ?? planned[p.id][0]) : planned[p.id][i]
+        }
+        let interpreter = try Interpreter(graph: graph, weights: plan.weights, inputShapes: inputs.mapValues(\.shape), options: options,
+                                          compiled: (plan.header.shapes, plan.header.assignment))
+        return PreparedRun(interpreter: interpreter, inputs: inputs, weights: plan.weights, graph: graph, notes: notes)
+    }
+}
+
+extension Runner {
+    /// Each placeholder's .npy from `inputFiles` (checked against its known dimensions), or a
+    /// seeded uniform [0, 1) tensor whose unknown dimension i is `unknown(placeholder, i)`.
+    static func readOrMakeInputs(_ graph: Graph, inputFiles: [String: String], seed: UInt64, notes: inout [String],
+                                 unknown: (Node, Int) -> Int) throws -> [NodeID: HostTensor] {
         var inputs: [NodeID: HostTensor] = [:]
         var generated: [String] = []
         for p in graph.placeholders {
@@ -81,8 +78,7 @@ extension Runner {
                 }
                 inputs[p.id] = t
             } else {
-                let planned = plan.header.shapes[p.id]
-                let shape = p.shape.dims.enumerated().map { $0.element ?? ($0.offset == 0 ? (batch ?? planned[0]) : planned[$0.offset]) }
+                let shape = p.shape.dims.enumerated().map { $0.element ?? unknown(p, $0.offset) }
                 var rng = SeededRandom(seed: seed, name: p.name)
                 inputs[p.id] = HostTensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.uniform() })
                 generated.append("'\(p.name)' \(TensorShape(shape.map { $0 }))")
@@ -91,9 +87,7 @@ extension Runner {
         if !generated.isEmpty {
             notes.append("no --input for \(generated.joined(separator: ", ")): seeded uniform [0, 1) values (seed \(seed))")
         }
-        let interpreter = try Interpreter(graph: graph, weights: plan.weights, inputShapes: inputs.mapValues(\.shape), options: options,
-                                          compiled: (plan.header.shapes, plan.header.assignment))
-        return PreparedRun(interpreter: interpreter, inputs: inputs, weights: plan.weights, graph: graph, notes: notes)
+        return inputs
     }
 }
 
