@@ -30,8 +30,9 @@ let package = Package(
             name: "GraphcRuntime",
             dependencies: ["GraphcIR", "GraphcPasses", "COpenBLAS"],
             // Kernels share raw pointers across threads by design; they are checked by tests
-            // against the reference kernels, not by the concurrency checker.
-            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-Ounchecked"])]
+            // against the reference kernels, not by the concurrency checker. Optimized even in
+            // debug builds so whole-network tests stay fast (checks on arithmetic stay on).
+            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
         ),
         .executableTarget(
             name: "graphc",

@@ -137,8 +137,14 @@ enum Value {
         }
     }
 
-    /// Python equality for the value kinds the language compares.
-    func structurallyEquals(_ other: Value) -> Bool {
+    /// Python equality for the value kinds the language compares. Containers nested deeper
+    /// than 100 levels (a list that contains itself) compare by identity.
+    func structurallyEquals(_ other: Value, depth: Int = 0) -> Bool {
+        guard depth < 100 else {
+            if case let (.list(a), .list(b)) = (self, other) { return a === b }
+            return false
+        }
+        func eq(_ x: Value, _ y: Value) -> Bool { x.structurallyEquals(y, depth: depth + 1) }
         switch (self, other) {
         case (.none, .none): return true
         case let (.bool(a), .bool(b)): return a == b
@@ -148,11 +154,11 @@ enum Value {
         case let (.bool(a), .int(b)), let (.int(b), .bool(a)): return (a ? 1 : 0) == b
         case let (.string(a), .string(b)): return a == b
         case let (.list(a), .list(b)):
-            return a === b || (a.items.count == b.items.count && zip(a.items, b.items).allSatisfy { $0.structurallyEquals($1) })
+            return a === b || (a.items.count == b.items.count && zip(a.items, b.items).allSatisfy(eq))
         case let (.tuple(a), .tuple(b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.structurallyEquals($1) }
+            return a.count == b.count && zip(a, b).allSatisfy(eq)
         case let (.record(ta, a), .record(tb, b)):
-            return ta === tb && zip(a, b).allSatisfy { $0.structurallyEquals($1) }
+            return ta === tb && zip(a, b).allSatisfy(eq)
         case let (.tensor(a), .tensor(b)): return a == b
         case let (.shape(a), .shape(b)): return a == b
         case let (.function(a), .function(b)): return a === b

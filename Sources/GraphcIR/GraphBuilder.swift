@@ -105,11 +105,31 @@ public final class GraphBuilder {
 
     // MARK: Nodes
 
+    /// The most elements one tensor may have (2^34 floats, 64 GiB): larger shapes are mistakes,
+    /// and keeping below it keeps every byte count of a plan far from overflowing.
+    public static let maxElements = 1 << 34
+
+    /// Throws when `shape` has more than `maxElements` elements (unknown dimensions count 1).
+    public static func checkSize(_ shape: TensorShape, _ what: String) throws(ShapeError) {
+        var n = 1
+        for d in shape.dims {
+            let (p, o) = n.multipliedReportingOverflow(by: d ?? 1)
+            guard !o, p <= maxElements else {
+                throw ShapeError("\(what) of shape \(shape) is too large (more than \(maxElements) elements)")
+            }
+            n = p
+        }
+    }
+
     /// A graph input; nil dimensions are fed at run time.
     public func placeholder(name: String = "Placeholder", shape: TensorShape) throws(ShapeError) -> NodeID {
         for d in shape.dims { if let d, d < 0 { throw ShapeError("placeholder dimensions must not be negative, got \(shape)") } }
+        try Self.checkSize(shape, "placeholder")
         return append(.placeholder, [], name: uniqueName(name), shape: shape)
     }
+
+    /// The unique name `placeholder(name:)` would give, without using it.
+    public func nextName(_ name: String) -> String { uniqueName(name, markAsUsed: false) }
 
     /// A variable named `<variable scope>/<name>`; making the same variable twice is an error,
     /// as in TF without `reuse=True`.
@@ -119,6 +139,7 @@ public final class GraphBuilder {
             throw ShapeError("variable '\(full)' already exists; each layer needs its own scope")
         }
         guard shape.allSatisfy({ $0 >= 0 }) else { throw ShapeError("variable '\(full)' would have a negative dimension: \(listText(shape))") }
+        try Self.checkSize(TensorShape(shape.map { $0 }), "variable '\(full)'")
         let id = append(.variable, [], name: full, shape: TensorShape(shape))
         variablesByName[full] = id
         return id
@@ -131,8 +152,21 @@ public final class GraphBuilder {
     /// Adds a computing node named `name` in the current name scope, inferring its shape.
     @discardableResult
     public func add(_ op: Op, _ inputs: [NodeID], name: String) throws(ShapeError) -> NodeID {
+        try add(op, inputs, exactName: uniqueName(name))
+    }
+
+    /// Adds a node under a full name already made unique (TF's `mul` and its `mul/y`).
+    @discardableResult
+    public func add(_ op: Op, _ inputs: [NodeID], exactName: String) throws(ShapeError) -> NodeID {
         let shape = try ShapeInference.infer(op, inputs: inputs.map { graph[$0].shape })
-        return append(op, inputs, name: uniqueName(name), shape: shape)
+        try Self.checkSize(shape, "the result of \(op.typeName)")
+        return append(op, inputs, name: exactName, shape: shape)
+    }
+
+    /// A constant under a full name already made unique (and marks it used).
+    public func constant(_ values: [Float], shape: [Int], exactName: String) -> NodeID {
+        namesInUse[exactName.lowercased(), default: 0] += 1
+        return append(.constant(values), [], name: exactName, shape: TensorShape(shape))
     }
 
     /// Marks a node as a result of the graph.

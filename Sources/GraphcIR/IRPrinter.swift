@@ -58,7 +58,7 @@ public enum IRPrinter {
         case let .pad(p):
             return ["paddings=[" + p.map { listText($0) }.joined(separator: ", ") + "]"]
         case let .squeeze(axes):
-            return axes.isEmpty ? [] : ["axes=\(listText(axes))"]
+            return ["axes=\(listText(axes))"]
         case let .reshape(shape):
             return ["shape=[" + shape.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + "]"]
         case let .resizeBilinear(h, w):

@@ -109,6 +109,8 @@ public enum Op: Hashable, Sendable, Codable {
     case concat(axis: Int)
     /// Zero padding; one (before, after) pair per axis.
     case pad([[Int]])
+    /// Removes the listed size-1 axes (always explicit; the language picks the dimensions known
+    /// to be 1 when no axis is given).
     case squeeze(axes: [Int])
     /// Target shape; unknown dimensions are carried over from the input's batch.
     case reshape([Int?])

@@ -17,6 +17,9 @@ public enum ShapeInference {
             try expectRank(x, 4, "the input of conv2d")
             try expectRank(w, 4, "conv2d weights")
             guard let kh = w[0], let kw = w[1], let cout = w[3] else { throw ShapeError("conv2d weights must have a static shape, got \(w)") }
+            guard a.dilationH >= 1, a.dilationW >= 1, kh >= 1, kw >= 1 else { throw ShapeError("conv2d kernel and dilation must be positive") }
+            _ = try checkedSum(try checkedProduct(kh - 1, a.dilationH), 1)
+            _ = try checkedSum(try checkedProduct(kw - 1, a.dilationW), 1)
             if let cin = x[3], let wcin = w[2], cin != wcin {
                 throw ShapeError("channel mismatch: the input \(x) has \(cin) channels but the weights \(w) expect \(wcin)")
             }
@@ -61,6 +64,9 @@ public enum ShapeInference {
             try expectInputs(op, inputs, 1)
             let x = inputs[0]
             try expectRank(x, 4, "the input of pooling")
+            if case let .explicit(t, b, l, r) = a.padding, max(t, b) > a.windowH / 2 || max(l, r) > a.windowW / 2 {
+                throw ShapeError("pooling padding \(a.padding) must be at most half the \(a.windowH)x\(a.windowW) window (as PyTorch requires), or a window would cover only padding")
+            }
             let (pt, pb, pl, pr) = try explicitPads(a.padding, inputH: x[1], inputW: x[2], windowH: a.windowH, windowW: a.windowW,
                                                    strideH: a.strideH, strideW: a.strideW)
             let h = try windowOutput(x[1], window: a.windowH, stride: a.strideH, padding: a.padding, before: pt, after: pb,
@@ -115,7 +121,7 @@ public enum ShapeInference {
                         throw ShapeError("concat inputs differ outside axis \(axis): \(first) and \(s)")
                     }
                 }
-                if let t = total, let d = s[axis] { total = t + d } else { total = nil }
+                if let t = total, let d = s[axis] { total = try checkedSum(t, d) } else { total = nil }
             }
             var dims = first.dims
             dims[axis] = total
@@ -127,11 +133,16 @@ public enum ShapeInference {
                 throw ShapeError("pad needs one [before, after] pair per axis: \(x.rank) pairs for \(x), got \(pads.count)")
             }
             guard pads.allSatisfy({ $0[0] >= 0 && $0[1] >= 0 }) else { throw ShapeError("pad amounts must not be negative") }
-            return TensorShape(zip(x.dims, pads).map { d, p in d.map { $0 + p[0] + p[1] } })
+            var dims: [Int?] = []
+            for (d, p) in zip(x.dims, pads) {
+                if let d { dims.append(try checkedSum(d, p[0], p[1])) } else { dims.append(nil) }
+            }
+            return TensorShape(dims)
         case let .squeeze(axes):
+            // Axes are always explicit (the builder picks the dimensions known to be 1), so a
+            // batch that turns out to be 1 at run time is never squeezed away.
             try expectInputs(op, inputs, 1)
             let x = inputs[0]
-            if axes.isEmpty { return TensorShape(x.dims.filter { $0 != 1 }) }
             for axis in axes {
                 guard axis >= 0, axis < x.rank else { throw ShapeError("squeeze axis \(axis) is out of range for \(x)") }
                 if let d = x[axis], d != 1 { throw ShapeError("cannot squeeze axis \(axis) of \(x): its size is \(d), not 1") }
@@ -144,6 +155,7 @@ public enum ShapeInference {
             try expectInputs(op, inputs, 1)
             try expectRank(inputs[0], 4, "the input of resize_bilinear")
             guard h > 0, w > 0 else { throw ShapeError("resize size must be positive, got [\(h), \(w)]") }
+            if inputs[0][1] == 0 || inputs[0][2] == 0 { throw ShapeError("cannot resize an empty image \(inputs[0])") }
             return TensorShape([inputs[0][0], h, w, inputs[0][3]])
         }
     }
@@ -238,8 +250,8 @@ public enum ShapeInference {
     static func windowOutput(_ input: Int?, window: Int, stride: Int, padding: Padding, before: Int, after: Int,
                              ceil: Bool, what: String, axis: String) throws(ShapeError) -> Int? {
         guard let input else { return nil }
-        if padding == .same { return (input + stride - 1) / stride }
-        let padded = input + before + after
+        if padding == .same { return (try checkedSum(input, stride - 1)) / stride }
+        let padded = try checkedSum(input, before, after)
         guard padded >= window else {
             let padNote = padding == .valid ? "" : " padded"
             throw ShapeError("\(what) of \(axis) \(window) is larger than its\(padNote) input \(axis) \(padded)")
@@ -248,6 +260,22 @@ public enum ShapeInference {
         // PyTorch drops a last window that would start in the right padding.
         if ceil, (out - 1) * stride >= input + before { out -= 1 }
         return out
+    }
+
+    static func checkedSum(_ values: Int...) throws(ShapeError) -> Int {
+        var total = 0
+        for v in values {
+            let (r, o) = total.addingReportingOverflow(v)
+            guard !o else { throw ShapeError("dimension is too large") }
+            total = r
+        }
+        return total
+    }
+
+    static func checkedProduct(_ a: Int, _ b: Int) throws(ShapeError) -> Int {
+        let (r, o) = a.multipliedReportingOverflow(by: b)
+        guard !o else { throw ShapeError("dimension is too large") }
+        return r
     }
 
     private static func expectInputs(_ op: Op, _ inputs: [TensorShape], _ n: Int) throws(ShapeError) {

@@ -3,7 +3,7 @@
 
 For every fixture graph in Tests/Fixtures/ (slim_residual, slim_bottleneck,
 keras_basic_block, torch_residual_block, torch_block1, gluon_preact_block,
-small_resnet) this script builds the same network in a real framework (TF1
+small_resnet, torch_flatten_linear) this script builds the same network in a real framework (TF1
 graph mode with tf_slim, Keras, PyTorch), fills it with seeded random weights,
 runs it in inference mode on a seeded random input and writes:
 
@@ -13,9 +13,10 @@ runs it in inference mode on a seeded random input and writes:
                                  [in, out], biases and batch norm 1-D)
   data/NAME.input.npy            float32 NHWC input (the placeholder's shape)
   data/NAME.output.npy           float32 framework output, NHWC or [N, classes]
-  data/small_resnet.torch.safetensors
-                                 the raw PyTorch state_dict() of small_resnet,
-                                 for testing graphc's weight converter
+  data/small_resnet.torch.safetensors, data/torch_flatten_linear.torch.safetensors
+                                 the raw PyTorch state_dict()s, for testing
+                                 graphc's weight converter (the second puts a
+                                 Linear after a flatten of a 3x3 map)
 
 The Swift tests run graphc's interpreter on NAME.graph with these weights and
 input and compare against NAME.output.npy. CI does NOT run this script: the
@@ -82,6 +83,7 @@ FIXTURES = {
     "torch_block1": 1004,
     "gluon_preact_block": 1005,
     "small_resnet": 1006,
+    "torch_flatten_linear": 1007,
 }
 
 
@@ -683,6 +685,41 @@ def fixture_small_resnet():
                      {"format": "pt", "source": source, "fixture": name})
     print("  %s: state_dict with %d tensors saved as %s.torch.safetensors" % (name, len(state), name),
           flush=True)
+
+
+def fixture_torch_flatten_linear():
+    name = "torch_flatten_linear"
+    torch = import_torch()
+    import numpy as np
+    from torch import nn
+    from safetensors.torch import save_file
+
+    # A linear layer after x.view(N, -1) of a 4 x 3 x 3 map, as seed 003's classifier would be
+    # without its pooling to 1x1.
+    class Net(nn.Module):
+        def __init__(self):
+            super(Net, self).__init__()
+            self.conv = nn.Conv2d(3, 4, 3)
+            self.fc = nn.Linear(36, 5)
+
+        def forward(self, x):
+            x = torch.relu(self.conv(x))
+            return self.fc(x.view(x.shape[0], -1))
+
+    xrng, wrng = rngs(name)
+    x = make_input(xrng, (2, 5, 5, 3), "normal")
+    model = Net()
+    weights = torch_fill(torch, model, "", wrng)
+    # torch_fill wrote fc/weights rows in PyTorch's (c, h, w) feature order; graphc's flatten
+    # orders features (h, w, c), so graphc row (h, w, c) is PyTorch row (c, h, w).
+    h, w, c = 3, 3, 4
+    order = [(ch * h + yy) * w + xx for yy in range(h) for xx in range(w) for ch in range(c)]
+    weights["fc/weights"] = np.ascontiguousarray(weights["fc/weights"][order])
+    y = torch_run(torch, model, x)
+    source = "torch %s" % torch.__version__
+    write_fixture(name, weights, x, y, source)
+    save_safetensors(save_file, model.state_dict(), os.path.join(DATA, name + ".torch.safetensors"),
+                     {"format": "pt", "source": source, "fixture": name})
 
 
 # ----------------------------------------------------------------------------

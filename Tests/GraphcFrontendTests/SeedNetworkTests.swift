@@ -120,7 +120,7 @@ import Testing
             "Tensor(\"resnet_v2_50/block3/unit_6/bottleneck_v2/add:0\", shape=(?, 7, 7, 1024), dtype=float32)",
             "Tensor(\"resnet_v2_50/block4/unit_3/bottleneck_v2/add:0\", shape=(?, 7, 7, 2048), dtype=float32)",
             "Tensor(\"resnet_v2_50/logits/BiasAdd:0\", shape=(?, 1, 1, 1000), dtype=float32)",
-            "Tensor(\"resnet_v2_50/predictions/Softmax:0\", shape=(?, 1, 1, 1000), dtype=float32)",
+            "Tensor(\"resnet_v2_50/predictions/Reshape_1:0\", shape=(?, 1, 1, 1000), dtype=float32)",
         ])
         let expected: [(String, [Int?])] = [
             ("resnet_v2_50/conv1/weights", [7, 7, 3, 64]),

@@ -13,7 +13,7 @@ import Testing
     static let root = repositoryRoot
     static let fixtures = root.appendingPathComponent("Tests/Fixtures")
     static let names = ["slim_residual", "slim_bottleneck", "keras_basic_block", "torch_residual_block", "torch_block1",
-                        "gluon_preact_block", "small_resnet"]
+                        "gluon_preact_block", "small_resnet", "torch_flatten_linear"]
 
     func data(_ file: String) -> String { Self.fixtures.appendingPathComponent("data").appendingPathComponent(file).path }
 
@@ -71,6 +71,17 @@ import Testing
         for (name, t) in converted {
             #expect(Array(UnsafeBufferPointer(start: exported[name]!, count: t.count)) == t.data, "\(name)")
         }
+    }
+
+    @Test func convertedLinearAfterAFlattenReordersItsFeatures() throws {
+        // PyTorch flattens (c, h, w), graphc (h, w, c): without the reordering this differs.
+        let g = try graph("torch_flatten_linear")
+        let converted = try PyTorchConverter.convert(stateDict: data("torch_flatten_linear.torch.safetensors"), for: g)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("graphc-flatten-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Safetensors.write(converted, to: path)
+        let (error, scale) = try errors("torch_flatten_linear", weights: try WeightStore.load(safetensors: path, for: g))
+        #expect(error <= 1e-4 * scale, "max |error| \(error), max |reference| \(scale)")
     }
 
     @Test func converterNamesWhatDoesNotFit() throws {

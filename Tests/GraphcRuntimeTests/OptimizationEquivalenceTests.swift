@@ -14,8 +14,9 @@ import Testing
     static let graphs = ["resnet18", "seed000_slim_resnet", "seed000_slim_resnet_mnist", "seed001_keras_resnet18",
                          "seed002_gluon_resnet", "seed003_pytorch_resnet", "seed004_resnet_v2"]
 
-    /// He-scaled weights, and batch norms with gamma in [0.5, 1.5], beta and mean around 0 and
-    /// variance in [0.5, 1.5].
+    /// LeCun-scaled weights (stddev sqrt(1 / fan_in), so activations stay moderate through 50
+    /// layers and the final softmax is not saturated), and batch norms with gamma in [0.5, 1.5],
+    /// beta and mean around 0 and variance in [0.5, 1.5].
     static func weights(for graph: Graph) -> WeightStore {
         let store = WeightStore(source: "random")
         for v in graph.variables {
@@ -28,7 +29,7 @@ import Testing
             case "beta", "moving_mean", "biases": values = (0..<count).map { _ in (rng.uniform() - 0.5) * 0.2 }
             default:
                 let fanIn = Float(max(1, shape.dropLast().reduce(1, *)))
-                values = (0..<count).map { _ in rng.truncatedNormal() * (2 / fanIn).squareRoot() }
+                values = (0..<count).map { _ in rng.truncatedNormal() * (1 / fanIn).squareRoot() }
             }
             store.add(v.name, values)
         }

@@ -14,7 +14,7 @@ extension Library {
         })
         register(Builtin("len", Signature([("obj", nil)])) { ev, args in
             if case .dict(let d) = args["obj"] { return .int(d.keys.count) }
-            if case let .range(a, b, c) = args["obj"] { return .int(c > 0 ? max(0, (b - a + c - 1) / c) : max(0, (a - b - c - 1) / -c)) }
+            if case let .range(a, b, c) = args["obj"] { return .int(Evaluator.rangeCount(a, b, c)) }
             if case .tensor = args["obj"] { throw args.error("len() of a tensor is not known while the graph is built; use t.shape[0]", argument: "obj") }
             return .int(try ev.sequenceItems(args["obj"], at: args.range(of: "obj"), what: "take len() of").count)
         })

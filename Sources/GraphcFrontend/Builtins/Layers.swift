@@ -52,9 +52,13 @@ extension Library {
                 ev.warn("batch_norm(is_training=True) is built for inference: graphc always normalizes with the moving mean and variance",
                         at: args.values["is_training"]?.argScopeRange ?? args.range(of: "is_training"))
             }
+            // slim uses TF's fused batch norm for 4-D NHWC inputs unless fused=False, and the fused
+            // kernel raises epsilon to at least 1.001e-5; PyTorch-style ports pass fused=False.
+            var epsilon = try args.double("epsilon")
+            if case .bool(false) = args["fused"] {} else if ev.builder.graph[x].shape.rank == 4 { epsilon = max(epsilon, 1.001e-5) }
             let first = ev.builder.graph.nodes.count
             let y = try ev.builder.batchNorm(x, center: try args.bool("center"), scale: try args.bool("scale"),
-                                             epsilon: Float(try args.double("epsilon")),
+                                             epsilon: Float(epsilon),
                                              activation: try ev.layerFunction(args, "activation_fn"), scope: try args.optionalString("scope"))
             ev.collectLayerOutput(args, y, firstNode: first)
             return .tensor(y)
@@ -113,9 +117,16 @@ extension Library {
             return args["inputs"]
         })
         result.append(Builtin("slim_softmax", Signature([("logits", nil), ("scope", Value.none)]), argScope: true) { ev, args in
+            // slim.softmax: reshape to [-1, classes], softmax, reshape back (`Reshape_1`).
             let x = try args.tensor("logits")
+            let shape = ev.builder.graph[x].shape
+            guard shape.rank >= 2, let classes = shape.dims.last ?? nil else {
+                throw args.error("slim.softmax needs logits of rank >= 2 with a known last dimension, got shape \(shape)", argument: "logits")
+            }
             return .tensor(try ev.builder.withVariableScope(try args.optionalString("scope"), defaultName: "softmax") {
-                try ev.builder.add(.softmax, [x], name: "Softmax")
+                let flat = try ev.builder.add(.reshape([-1, classes]), [x], name: "Reshape")
+                let p = try ev.builder.add(.softmax, [flat], name: "Softmax")
+                return try ev.builder.add(.reshape(shape.dims.map { $0 ?? -1 }), [p], name: "Reshape")
             })
         })
 

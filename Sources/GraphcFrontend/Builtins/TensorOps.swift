@@ -43,8 +43,8 @@ extension Library {
                 guard n >= 0, n < rank else { throw args.error("axis \(a) is out of range for a tensor of rank \(rank)", argument: axisArgument) }
                 return n
             }
-            let keep: Bool
-            if case .bool(let k) = args["keepdims"] { keep = k } else if case .bool(let k) = args["keep_dims"] { keep = k } else { keep = false }
+            var keep = false
+            for name in ["keepdims", "keep_dims"] where !args[name].isNone { keep = try args.bool(name) }
             return .tensor(try ev.builder.add(.mean(axes: Array(Set(axes)).sorted(), keepDims: keep), [x], name: try args.optionalString("name") ?? "Mean"))
         })
         result.append(Builtin("global_avg_pool2d", Signature([("inputs", nil), ("keep_dims", .bool(false)), ("scope", Value.none)])) { ev, args in
@@ -93,7 +93,10 @@ extension Library {
             let argument = args["squeeze_dims"].isNone ? "axis" : "squeeze_dims"
             var axes: [Int] = []
             switch args[argument] {
-            case .none: break
+            case .none:
+                // TF squeezes every size-1 dimension; graphc fixes which at build time (the ones
+                // known to be 1), so an unknown batch that is 1 at run time stays.
+                axes = ev.builder.graph[x].shape.dims.indices.filter { ev.builder.graph[x].shape.dims[$0] == 1 }
             case .int(let a): axes = [a]
             default: axes = try args.ints(argument)
             }
@@ -125,6 +128,11 @@ extension Library {
                 default: throw args.error("only bilinear resizing (method 0) is supported", argument: "method")
                 }
                 let op = Op.resizeBilinear(height: size[0], width: size[1])
+                let shape = ev.builder.graph[x].shape
+                if name == "resize_images", shape.rank == 4, shape[1] == size[0], shape[2] == size[1] {
+                    // TF1's resize_images returns its input when the size already matches.
+                    return args["images"]
+                }
                 if name == "resize_images" {
                     return .tensor(try ev.builder.withNameScope(try args.optionalString("name") ?? "resize") {
                         try ev.builder.add(op, [x], name: "ResizeBilinear")
@@ -156,6 +164,8 @@ extension Evaluator {
         }
         guard dtype == "float32" else { throw args.error("graphc tensors are float32, got \(dtype)", argument: "dtype") }
         let requestedName = try args.optionalString("name") ?? "Placeholder"
+        // --input matches the unique name TF gives (a second 'input' is 'input_1').
+        let uniqueName = builder.nextName(requestedName)
         var dims: [Int?]
         switch args["shape"] {
         case .none: throw args.error("placeholder needs a static shape such as [None, 224, 224, 3]", argument: "shape")
@@ -171,16 +181,16 @@ extension Evaluator {
                 }
             }
         }
-        if let override = options.inputShapes.last(where: { $0.name == requestedName }) {
+        if let override = options.inputShapes.last(where: { $0.name == uniqueName }) {
             dims = override.dims
         }
-        if let data = options.inputData.last(where: { $0.name == requestedName }) {
+        if let data = options.inputData.last(where: { $0.name == uniqueName }) {
             guard data.dims.count == dims.count, zip(data.dims, dims).allSatisfy({ $1 == nil || $0 == $1! }) else {
-                throw args.error("--input \(requestedName)=\(data.path) holds shape \(TensorShape(data.dims.map { $0 })), but placeholder '\(requestedName)' is \(TensorShape(dims))")
+                throw args.error("--input \(uniqueName)=\(data.path) holds shape \(TensorShape(data.dims.map { $0 })), but placeholder '\(uniqueName)' is \(TensorShape(dims))")
             }
             dims = data.dims
         }
-        placeholdersSeen.insert(requestedName)
+        placeholdersSeen.insert(uniqueName)
         if let batch = options.batch, !dims.isEmpty, dims[0] == nil {
             dims[0] = batch
             batchUsed = true

@@ -143,7 +143,7 @@ extension Evaluator {
         case .shape(let s): return s.dims.map { $0.map(Value.int) ?? .none }
         case .dict(let d): return d.keys
         case let .range(a, b, c):
-            let count = c > 0 ? max(0, (b - a + c - 1) / c) : max(0, (a - b - c - 1) / -c)
+            let count = Self.rangeCount(a, b, c)
             guard count <= Self.maxSequenceLength else { throw Diagnostic("range of \(count) elements is too long to make a list of", at: range) }
             return (0..<count).map { .int(a + $0 * c) }
         case .tensor:
@@ -151,6 +151,14 @@ extension Evaluator {
         default:
             throw Diagnostic("cannot \(what) a value of type '\(v.typeName)'", at: range)
         }
+    }
+
+    /// How many values `range(a, b, c)` yields, without overflowing.
+    static func rangeCount(_ a: Int, _ b: Int, _ c: Int) -> Int {
+        let span = c > 0 ? Double(b) - Double(a) : Double(a) - Double(b)
+        guard span > 0 else { return 0 }
+        let count = (span / Double(c.magnitude)).rounded(.up)
+        return count >= Double(Int.max) ? Int.max : Int(count)
     }
 
     func attribute(_ object: Value, _ name: String, at range: SourceRange) throws -> Value {
@@ -225,7 +233,12 @@ extension Evaluator {
         let stop = clamp(try int(b), step > 0 ? n : -1)
         var out: [Value] = []
         var i = start
-        while step > 0 ? i < stop : i > stop { out.append(items[i]); i += step }
+        while step > 0 ? i < stop : i > stop {
+            out.append(items[i])
+            let (next, overflow) = i.addingReportingOverflow(step)
+            if overflow { break }
+            i = next
+        }
         switch object {
         case .string: return .string(out.map { if case .string(let s) = $0 { return s } else { return "" } }.joined())
         case .tuple, .record: return .tuple(out)

@@ -11,17 +11,39 @@ extension Evaluator {
         }
     }
 
-    /// Python's `repr()`.
+    /// Python's `repr()`; a list that contains itself prints as `[...]` there, as in Python.
     func repr(_ v: Value) -> String {
+        var visiting = Set<ObjectIdentifier>()
+        return repr(v, &visiting)
+    }
+
+    private func repr(_ v: Value, _ visiting: inout Set<ObjectIdentifier>) -> String {
+        func inner(_ x: Value) -> String { repr(x, &visiting) }
+        switch v {
+        case .list(let l):
+            guard visiting.insert(ObjectIdentifier(l)).inserted else { return "[...]" }
+            defer { visiting.remove(ObjectIdentifier(l)) }
+            return "[" + l.items.map(inner).joined(separator: ", ") + "]"
+        case .tuple(let t): return t.count == 1 ? "(\(inner(t[0])),)" : "(" + t.map(inner).joined(separator: ", ") + ")"
+        case .dict(let d):
+            guard visiting.insert(ObjectIdentifier(d)).inserted else { return "{...}" }
+            defer { visiting.remove(ObjectIdentifier(d)) }
+            return "{" + zip(d.keys, d.values).map { "\(inner($0)): \(inner($1))" }.joined(separator: ", ") + "}"
+        case let .record(t, values):
+            return t.name + "(" + zip(t.fields, values).map { "\($0)=\(inner($1))" }.joined(separator: ", ") + ")"
+        default:
+            return reprLeaf(v)
+        }
+    }
+
+    private func reprLeaf(_ v: Value) -> String {
         switch v {
         case .none: return "None"
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
         case .float(let f): return Self.formatFloat(f)
         case .string(let s): return Self.quote(s)
-        case .list(let l): return "[" + l.items.map(repr).joined(separator: ", ") + "]"
-        case .tuple(let t): return t.count == 1 ? "(\(repr(t[0])),)" : "(" + t.map(repr).joined(separator: ", ") + ")"
-        case .dict(let d): return "{" + zip(d.keys, d.values).map { "\(repr($0)): \(repr($1))" }.joined(separator: ", ") + "}"
+        case .list, .tuple, .dict, .record: return repr(v)
         case let .range(a, b, c): return c == 1 ? "range(\(a), \(b))" : "range(\(a), \(b), \(c))"
         case .tensor(let id):
             let node = builder.graph[id]
@@ -32,8 +54,6 @@ extension Evaluator {
         case .boundMethod(_, let name, _): return "<method \(name)>"
         case .module(let m): return "<module '\(m.name)'>"
         case .recordType(let t): return "<class '\(t.name)'>"
-        case let .record(t, values):
-            return t.name + "(" + zip(t.fields, values).map { "\($0)=\(repr($1))" }.joined(separator: ", ") + ")"
         case .context: return "<context manager>"
         case .variableScope(let name, _): return "<VariableScope '\(name)'>"
         case .argScope: return "<arg_scope>"
@@ -66,7 +86,8 @@ extension Evaluator {
         return out + String(q)
     }
 
-    /// `'unit_%d' % (i + 1)`: %d %i %s %r %f %g %e with optional width and precision, and %%.
+    /// `'unit_%d' % (i + 1)`: %d %i %s %r %f %g %e with optional flags, width and precision
+    /// (each at most 1000), and %%.
     func percentFormat(_ format: String, _ args: Value, at range: SourceRange) throws -> String {
         var values: [Value]
         if case .tuple(let t) = args { values = t } else { values = [args] }
@@ -79,12 +100,19 @@ extension Evaluator {
             guard let conversion = chars.popFirst() else { throw Diagnostic("incomplete format: '%' at the end of the string", at: range) }
             if conversion == "%" { out.append("%"); continue }
             guard !values.isEmpty else { throw Diagnostic("not enough arguments for the format string", at: range) }
+            let numbers = spec.split(separator: ".", omittingEmptySubsequences: false).map { $0.filter(\.isNumber) }
+            guard numbers.count <= 2, numbers.allSatisfy({ $0.count <= 4 && (Int($0) ?? 0) <= 1000 }) else {
+                throw Diagnostic("format width and precision must be at most 1000", at: range)
+            }
             let v = values.removeFirst()
             switch conversion {
-            case "s": out += pad(try str(v), spec)
-            case "r": out += pad(repr(v), spec)
+            case "s", "r":
+                var text = conversion == "s" ? try str(v) : repr(v)
+                if numbers.count == 2 { text = String(text.prefix(Int(numbers[1]) ?? 0)) }
+                out += pad(text, width: Int(numbers[0]) ?? 0, left: spec.hasPrefix("-"))
             case "d", "i":
                 guard let n = number(v) else { throw Diagnostic("%\(conversion) format needs a number, not \(v.typeName)", at: range) }
+                guard n.isFinite, abs(n) < 9.2e18 else { throw Diagnostic("cannot format \(Self.formatFloat(n)) as an integer", at: range) }
                 out += String(format: "%\(spec)lld", Int64(n.rounded(.towardZero)))
             case "f", "g", "e", "F", "G", "E":
                 guard let n = number(v) else { throw Diagnostic("%\(conversion) format needs a number, not \(v.typeName)", at: range) }
@@ -97,9 +125,8 @@ extension Evaluator {
         return out
     }
 
-    private func pad(_ s: String, _ spec: String) -> String {
-        let left = spec.hasPrefix("-")
-        guard let width = Int(spec.filter { $0.isNumber && $0 != "." }.prefix(while: { _ in true })), width > s.count else { return s }
+    private func pad(_ s: String, width: Int, left: Bool) -> String {
+        guard width > s.count else { return s }
         let padding = String(repeating: " ", count: width - s.count)
         return left ? s + padding : padding + s
     }

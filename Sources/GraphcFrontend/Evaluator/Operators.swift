@@ -13,14 +13,18 @@ extension Evaluator {
             return try tensorBinary(op, l, r, at: range) ?? { throw fail() }()
         case let (.int(a), .int(b)):
             return try intBinary(op, a, b, at: range)
-        case (.int, .float), (.float, .int), (.float, .float), (.bool, _), (_, .bool):
+        case let (.bool(b), _):
+            return try binary(op, .int(b ? 1 : 0), r, at: range, inPlace: inPlace)
+        case let (_, .bool(b)):
+            return try binary(op, l, .int(b ? 1 : 0), at: range, inPlace: inPlace)
+        case (.int, .float), (.float, .int), (.float, .float):
             guard let a = number(l), let b = number(r) else { throw fail() }
-            if case .bool = l, case .int = r { return try intBinary(op, a == 1 ? 1 : 0, Int(b), at: range) }
             return .float(try floatBinary(op, a, b, at: range))
         case let (.string(a), .string(b)) where op == .add:
             return .string(a + b)
         case let (.string(a), .int(n)) where op == .mul, let (.int(n), .string(a)) where op == .mul:
-            guard n.multipliedReportingOverflow(by: a.count).partialValue <= Self.maxSequenceLength else { throw Diagnostic("string is too long", at: range) }
+            let (length, overflow) = n.multipliedReportingOverflow(by: a.count)
+            guard !overflow, length <= Self.maxSequenceLength else { throw Diagnostic("string is too long", at: range) }
             return .string(String(repeating: a, count: max(0, n)))
         case let (.string(format), args) where op == .mod:
             return .string(try percentFormat(format, args, at: range))
@@ -122,16 +126,19 @@ extension Evaluator {
             throw Diagnostic("operator \(op.rawValue) is not supported on tensors (graphc has add and multiply)", at: range)
         }
         builder.location = range.location
-        func operand(_ v: Value) -> NodeID? {
-            switch v {
-            case .tensor(let t): return t
-            case .int, .float: return builder.constant([Float(number(v)!)], shape: [], name: "Const")
-            default: return nil
-            }
+        switch (l, r) {
+        case (.tensor, .tensor), (.tensor, .int), (.tensor, .float), (.int, .tensor), (.float, .tensor): break
+        default: return nil
         }
-        guard let a = operand(l), let b = operand(r) else { return nil }
+        // As TF1 names them: the op `mul`, a number operand its constant `mul/y` (or `mul/x`).
+        let name = builder.uniqueName(op == .add ? "add" : "mul")
+        func operand(_ v: Value, _ role: String) -> NodeID {
+            if case .tensor(let t) = v { return t }
+            return builder.constant([Float(number(v)!)], shape: [], exactName: "\(name)/\(role)")
+        }
+        let a = operand(l, "x"), b = operand(r, "y")
         do {
-            return .tensor(try builder.add(kind, [a, b], name: op == .add ? "add" : "mul"))
+            return .tensor(try builder.add(kind, [a, b], exactName: name))
         } catch let e as ShapeError {
             throw Diagnostic(e.message, at: range)
         }

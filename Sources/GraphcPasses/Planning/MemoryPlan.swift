@@ -32,8 +32,8 @@ public struct MemoryPlan: Sendable {
     public let scratch: [NodeID: (offset: Int, elements: Int)]
     public let arenaBytes: Int
     public let lowerBoundBytes: Int
-    /// The step where the lower bound is reached, and its node.
-    public let peakNode: NodeID
+    /// The node at the step where the lower bound is reached (nil for a graph with no ops).
+    public let peakNode: NodeID?
     /// Every intermediate in its own buffer, no scratch.
     public let naiveBytes: Int
     /// The largest scratch area.
@@ -64,7 +64,7 @@ public struct MemoryPlan: Sendable {
         arenaBytes = chosen.arena
         let bound = BufferPlanner.lowerBound(requests)
         lowerBoundBytes = bound.bytes
-        peakNode = graph.nodes.first { liveness.stepOf[$0.id] == bound.step && $0.op != .placeholder }?.id ?? 0
+        peakNode = graph.nodes.first { liveness.stepOf[$0.id] == bound.step && $0.op != .placeholder }?.id
         valueOffset = liveness.bufferOf.map { $0.map { chosen.offsets[$0] } }
         scratch = scratchIndex.mapValues { (chosen.offsets[$0.request], $0.elements) }
         naiveBytes = graph.nodes.filter { ($0.op == .placeholder || !$0.op.isSource) && !Liveness.isView($0.op) }

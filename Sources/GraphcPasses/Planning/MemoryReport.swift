@@ -10,7 +10,7 @@ extension MemoryPlan {
         let verdict = arenaBytes == lowerBoundBytes ? "= lower bound" : "lower bound + \(mib(arenaBytes - lowerBoundBytes))"
         var out = "memory plan (\(strategy.rawValue)):\n"
         out += "  intermediates, naive sum  \(mib(naiveBytes)) (every value in its own buffer)\n"
-        out += "  lower bound               \(mib(lowerBoundBytes)) (live at \(graph[peakNode].name))\n"
+        out += "  lower bound               \(mib(lowerBoundBytes))" + (peakNode.map { " (live at \(graph[$0].name))" } ?? "") + "\n"
         out += "  planned arena             \(mib(arenaBytes)) (\(verdict))\n"
         out += "  largest im2col scratch    \(mib(scratchBytes)) (inside the arena)\n"
         out += "  weights                   \(mib(weightBytes))\n"

@@ -14,6 +14,9 @@ import GraphcIR
 ///
 /// `num_batches_tracked` is training state and is skipped; any other key the graph does not
 /// use is an error, as is a missing key or a shape that does not fit.
+///
+/// A linear layer after a flatten of an H x W x C feature map (H*W > 1) also has its input
+/// features reordered: PyTorch flattens channels first (c, h, w), graphc channels last (h, w, c).
 public enum PyTorchConverter {
     public static func key(for variable: String) -> String {
         var parts = variable.split(separator: "/").map(String.init)
@@ -29,10 +32,24 @@ public enum PyTorchConverter {
         return (parts + [torchLeaf]).joined(separator: ".")
     }
 
+    /// For weights read by a MatMul whose input flattens an [N, H, W, C] map with H*W > 1: the
+    /// PyTorch (c, h, w) feature index of each graphc (h, w, c) feature.
+    static func flattenedOrder(of weights: Node, _ graph: Graph, _ consumers: [[NodeID]]) -> [Int]? {
+        guard let matMul = consumers[weights.id].first(where: { if case .matMul = graph[$0].op { return true } else { return false } }) else { return nil }
+        let flatten = graph[graph[matMul].inputs[0]]
+        guard case .reshape = flatten.op else { return nil }
+        let map = graph[flatten.inputs[0]].shape
+        guard map.rank == 4, let h = map[1], let w = map[2], let c = map[3], h * w > 1 else { return nil }
+        var order = [Int](repeating: 0, count: h * w * c)
+        for y in 0..<h { for x in 0..<w { for ch in 0..<c { order[(y * w + x) * c + ch] = (ch * h + y) * w + x } } }
+        return order
+    }
+
     public static func convert(stateDict path: String, for graph: Graph) throws(FileFormatError) -> [(name: String, tensor: HostTensor)] {
         let file = try Safetensors.File(path: path)
         var problems: [String] = []
         var used = Set<String>()
+        let consumers = graph.consumers()
         var result: [(name: String, tensor: HostTensor)] = []
         for v in graph.variables {
             let key = key(for: v.name)
@@ -66,8 +83,10 @@ public enum PyTorchConverter {
                     problems.append("'\(key)' has shape \(TensorShape(s.map { $0 })) ([out, in]); '\(v.name)' needs \(v.shape)")
                     continue
                 }
+                // Graph row g reads PyTorch column source(g).
+                let source = flattenedOrder(of: v, graph, consumers) ?? Array(0..<s[1])
                 var out = [Float](repeating: 0, count: values.count)
-                for r in 0..<s[0] { for c in 0..<s[1] { out[c * s[0] + r] = values[r * s[1] + c] } }
+                for g in 0..<s[1] { for r in 0..<s[0] { out[g * s[0] + r] = values[r * s[1] + source[g]] } }
                 converted = HostTensor(shape: want, data: out)
             } else {
                 guard s == want else {

@@ -68,12 +68,14 @@ public final class Interpreter {
                 guard given.count == node.shape.rank, zip(given, node.shape.dims).allSatisfy({ $1 == nil || $0 == $1! }) else {
                     throw RuntimeError("input '\(node.name)' has shape \(TensorShape(given.map { $0 })), the graph expects \(node.shape)")
                 }
+                do { try GraphBuilder.checkSize(TensorShape(given.map { $0 }), "input '\(node.name)'") } catch { throw RuntimeError(error.message) }
                 shapes.append(given)
             case .variable, .constant:
                 shapes.append(node.shape.dims.map { $0 ?? 0 })
             default:
                 do {
                     let s = try ShapeInference.infer(node.op, inputs: node.inputs.map { TensorShape(shapes[$0].map { $0 }) })
+                    try GraphBuilder.checkSize(s, "'\(node.name)'")
                     shapes.append(s.dims.map { $0 ?? 0 })
                 } catch {
                     throw RuntimeError("'\(node.name)': \(error.message)")
@@ -93,6 +95,7 @@ public final class Interpreter {
             assignment = plan.assignment
         }
         let plan = assignment
+        try MemoryBudget.check(plan.arenaBytes, "the arena of this plan")
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(plan.arenaBytes, 64), alignment: BufferPlanner.alignment)
         arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(plan.arenaBytes, 64))
 

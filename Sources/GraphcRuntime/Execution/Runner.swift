@@ -22,6 +22,7 @@ public enum Runner {
                                options: RunOptions, pipeline: PipelineOptions = PipelineOptions()) throws -> PreparedRun {
         var notes: [String] = []
         let weights: WeightStore
+        try MemoryBudget.checkWeights(graph.variables.map { $0.shape.elementCountPerUnknown })
         if let weightsPath {
             weights = try WeightStore.load(safetensors: weightsPath, for: graph)
         } else {
@@ -54,6 +55,9 @@ extension Runner {
         let graph = plan.header.graph
         var notes: [String] = []
         let planned = plan.header.shapes
+        if let batch, !graph.placeholders.contains(where: { $0.shape.dims.first.map { $0 == nil } ?? false }) {
+            notes.append("--batch \(batch) has no effect: \(plan.path) was compiled for a fixed batch")
+        }
         let inputs = try readOrMakeInputs(graph, inputFiles: inputFiles, seed: seed, notes: &notes) { p, i in
             i == 0 ? (batch ?? planned[p.id][0]) : planned[p.id][i]
         }
@@ -79,6 +83,8 @@ extension Runner {
                 inputs[p.id] = t
             } else {
                 let shape = p.shape.dims.enumerated().map { $0.element ?? unknown(p, $0.offset) }
+                do { try GraphBuilder.checkSize(TensorShape(shape.map { $0 }), "input '\(p.name)'") } catch { throw RuntimeError(error.message) }
+                try MemoryBudget.check(shape.reduce(1, *) * 4, "input '\(p.name)'")
                 var rng = SeededRandom(seed: seed, name: p.name)
                 inputs[p.id] = HostTensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.uniform() })
                 generated.append("'\(p.name)' \(TensorShape(shape.map { $0 }))")

@@ -138,11 +138,11 @@ public enum PlanFile {
         let store = WeightStore(source: path, keepAlive: mapping)
         let variables = Dictionary(header.graph.variables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for w in header.weights {
-            let count = w.shape.reduce(1, *)
-            guard let v = variables[w.name], v.shape.dims.map({ $0 ?? -1 }) == w.shape else {
+            guard let v = variables[w.name], v.shape.dims.map({ $0 ?? -1 }) == w.shape, let count = v.shape.elementCount,
+                  count <= GraphBuilder.maxElements else {
                 problems.append("weights: '\(w.name)' \(w.shape) is not a variable of the graph"); continue
             }
-            guard w.offset >= 0, w.offset % 4 == 0, w.offset + 4 * count <= dataRegion.count else {
+            guard w.offset >= 0, w.offset % 4 == 0, w.offset <= dataRegion.count, 4 * count <= dataRegion.count - w.offset else {
                 problems.append("weights: '\(w.name)' lies outside the data section"); continue
             }
             store.borrow(w.name, (dataRegion.baseAddress! + w.offset).assumingMemoryBound(to: Float.self))
@@ -153,23 +153,43 @@ public enum PlanFile {
         return Loaded(path: path, header: header, weights: store)
     }
 
-    /// Checks that every buffer and scratch area fits in the arena and each convolution that
-    /// needs scratch has enough for one row.
+    /// Checks that every buffer and scratch area fits in the arena, that each convolution that
+    /// needs scratch has at least one row of it, and that no two areas live at the same step
+    /// overlap (values sharing a buffer by the liveness rules share its offset).
     static func validate(_ a: BufferAssignment, graph: Graph, shapes: [[Int]]) -> [String] {
         var problems: [String] = []
+        guard shapes.allSatisfy({ s in s.allSatisfy { $0 >= 0 } && (try? GraphBuilder.checkSize(TensorShape(s.map { $0 }), "value")) != nil }) else {
+            return ["shapes: a dimension is negative or too large"]
+        }
+        let liveness = Liveness(graph: graph, shapes: shapes)
+        // (offset, bytes, first step, last step, what)
+        var areas: [(Int, Int, Int, Int, String)] = []
+        for (b, buffer) in liveness.buffers.enumerated() {
+            let offsets = Set(buffer.values.map { a.valueOffset[$0] })
+            guard offsets.count == 1, let only = offsets.first, let offset = only else {
+                problems.append("assignment: values of buffer \(b) ('\(graph[buffer.values[0]].name)') do not share one offset"); continue
+            }
+            guard offset >= 0, offset % 4 == 0, offset <= a.arenaBytes, buffer.bytes <= a.arenaBytes - offset else {
+                problems.append("assignment: '\(graph[buffer.values[0]].name)' does not fit in the \(a.arenaBytes)-byte arena"); continue
+            }
+            areas.append((offset, buffer.bytes, buffer.first, buffer.last, graph[buffer.values[0]].name))
+        }
         for node in graph.nodes {
-            guard let offset = a.valueOffset[node.id] else {
-                if node.op == .placeholder || !node.op.isSource { problems.append("assignment: no place for '\(node.name)'") }
-                continue
+            if a.valueOffset[node.id] == nil, liveness.bufferOf[node.id] != nil { problems.append("assignment: no place for '\(node.name)'") }
+            guard let needed = Im2col.scratchElements(node, shapes), let step = liveness.stepOf[node.id] else { continue }
+            let k = shapes[node.inputs[1]].prefix(3).reduce(1, *)
+            guard let area = a.scratchArea(for: node.id), area.elements >= k, area.elements <= needed, area.offset >= 0,
+                  area.offset <= a.arenaBytes, area.elements <= (a.arenaBytes - area.offset) / 4 else {
+                problems.append("assignment: bad im2col scratch for '\(node.name)'"); continue
             }
-            if offset < 0 || offset % 4 != 0 || offset + 4 * shapes[node.id].reduce(1, *) > a.arenaBytes {
-                problems.append("assignment: '\(node.name)' does not fit in the \(a.arenaBytes)-byte arena")
-            }
-            if let needed = Im2col.scratchElements(node, shapes) {
-                let k = shapes[node.inputs[1]].prefix(3).reduce(1, *)
-                guard let area = a.scratchArea(for: node.id), area.elements >= k, area.elements <= needed,
-                      area.offset >= 0, area.offset + 4 * area.elements <= a.arenaBytes else {
-                    problems.append("assignment: bad im2col scratch for '\(node.name)'"); continue
+            areas.append((area.offset, area.elements * 4, step, step, "the im2col scratch of '\(node.name)'"))
+        }
+        for i in areas.indices {
+            for j in areas.indices where i < j {
+                let (o1, b1, f1, l1, n1) = areas[i], (o2, b2, f2, l2, n2) = areas[j]
+                if f1 <= l2, f2 <= l1, o1 < o2 + b2, o2 < o1 + b1 {
+                    problems.append("assignment: \(n1) and \(n2) overlap while both are live")
+                    return problems
                 }
             }
         }

@@ -1,0 +1,23 @@
+import Foundation
+
+/// Refuses allocations larger than this machine's memory, so a mistyped batch or width is an
+/// error instead of a failed allocation that kills the process.
+enum MemoryBudget {
+    static func check(_ bytes: Int, _ what: String) throws(RuntimeError) {
+        let physical = ProcessInfo.processInfo.physicalMemory
+        guard bytes >= 0, UInt64(bytes) <= physical else {
+            func gib(_ b: Double) -> String { String(format: "%.1f GiB", b / 1_073_741_824) }
+            throw RuntimeError("\(what) needs \(gib(Double(bytes))), more than this machine's \(gib(Double(physical))) of memory")
+        }
+    }
+
+    /// The bytes of all of a graph's variables, checked against memory.
+    static func checkWeights(_ counts: [Int]) throws(RuntimeError) {
+        var total = 0
+        for c in counts {
+            let (r, o) = total.addingReportingOverflow(c.multipliedReportingOverflow(by: 4).overflow ? Int.max : c * 4)
+            total = o ? Int.max : r
+        }
+        try check(total, "the weights")
+    }
+}
