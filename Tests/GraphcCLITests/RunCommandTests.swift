@@ -148,3 +148,44 @@ import Testing
         #expect(d.stdout.split(separator: "\n").first == a.stdout.split(separator: "\n").first)
     }
 }
+
+/// Commands on unusual but legal inputs: an empty graph, a fixed-batch plan, a huge width.
+@Suite struct EdgeCommandTests {
+    let cli = CLITests()
+    let folder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("graphc-edge-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }()
+
+    func file(_ name: String, _ text: String) throws -> String {
+        let path = folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func aGraphWithoutOpsCompilesAndPlans() throws {
+        let graph = try file("empty.graph", "x = placeholder(float32, [1, 4])\n")
+        let compile = try cli.graphc("compile", graph, "-o", folder.appendingPathComponent("empty.gplan").path)
+        #expect(compile.status == 0, "\(compile.stderr)")
+        let memory = try cli.graphc("shapes", graph, "--memory")
+        #expect(memory.status == 0, "\(memory.stderr)")
+        #expect(memory.stdout.contains("planned arena"))
+    }
+
+    @Test func aFixedBatchPlanSaysBatchHasNoEffect() throws {
+        let plan = folder.appendingPathComponent("fixed.gplan").path
+        _ = try cli.graphc("compile", "Tests/Fixtures/torch_block1.graph", "-o", plan)
+        let run = try cli.graphc("run", plan, "--batch", "4")
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("graphc: note: --batch 4 has no effect: \(plan) was compiled for a fixed batch"))
+        #expect(run.stdout.hasPrefix("block1/BiasAdd:0 (2, 7, 8, 64)"))
+    }
+
+    @Test func aWidthTooLargeForMemoryIsAnErrorNotACrash() throws {
+        let run = try cli.graphc("run", "Graphs/resnet18.graph", "-D", "num_classes=33000000")
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("graphc: error: the weights need"))
+        #expect(run.stderr.contains("more than this machine's"))
+    }
+}

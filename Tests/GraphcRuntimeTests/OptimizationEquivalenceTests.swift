@@ -36,14 +36,14 @@ import Testing
         return store
     }
 
-    func run(_ graph: Graph, _ weights: WeightStore, optimize: Bool, reuse: Bool = true) throws -> [HostTensor] {
+    func run(_ graph: Graph, _ weights: WeightStore, optimize: Bool, reuse: Bool = true, batch: Int = 1) throws -> [HostTensor] {
         var program = Program(graph: graph, weights: weights)
         var options = PipelineOptions()
         options.optimize = optimize
         try Pipeline.run(&program, options: options)
         var inputs: [NodeID: HostTensor] = [:]
         for p in program.graph.placeholders {
-            let shape = p.shape.dims.map { $0 ?? 1 }
+            let shape = p.shape.dims.map { $0 ?? batch }
             var rng = SeededRandom(seed: 5, name: p.name)
             inputs[p.id] = HostTensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.uniform() })
         }
@@ -66,6 +66,23 @@ import Testing
             let scale = max(a.data.map(abs).max() ?? 0, 1e-12)
             let error = zip(a.data, b.data).map { abs($0 - $1) }.max() ?? 0
             #expect(error <= 1e-5 * scale, "\(name): max |error| \(error), scale \(scale)")
+        }
+    }
+
+    /// Graphs whose batch is unknown, run at batches other than the one they were built for.
+    @Test(arguments: [("seed000_slim_resnet_mnist", 1), ("seed000_slim_resnet_mnist", 3), ("seed001_keras_resnet18", 2)])
+    func optimizedMatchesUnoptimizedAtOtherBatches(_ name: String, _ batch: Int) throws {
+        var options = EvaluationOptions()
+        options.printSink = { _ in }
+        let graph = try GraphFile.evaluate(path: Self.root.appendingPathComponent("Graphs/\(name).graph").path, options: options).graph
+        let weights = Self.weights(for: graph)
+        let plain = try run(graph, weights, optimize: false, reuse: false, batch: batch)
+        let optimized = try run(graph, weights, optimize: true, batch: batch)
+        for (a, b) in zip(plain, optimized) {
+            #expect(a.shape == b.shape)
+            #expect(a.shape.first == batch)
+            let scale = max(a.data.map(abs).max() ?? 0, 1e-12)
+            #expect(zip(a.data, b.data).map { abs($0 - $1) }.max()! <= 1e-5 * scale, "\(name) at batch \(batch)")
         }
     }
 }

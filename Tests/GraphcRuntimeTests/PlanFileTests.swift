@@ -100,4 +100,69 @@ import Testing
         var header = bytes; header[80] ^= 0x01
         #expect(try problem(header, "header.gplan") == "corrupted: the checksum does not match its contents")
     }
+
+    /// The plan with its JSON header changed by `edit`, re-laid-out and re-checksummed, so the
+    /// checks behind the checksum are what must catch the change.
+    func rewritten(_ bytes: [UInt8], _ edit: (inout [String: Any]) -> Void) throws -> [UInt8] {
+        func u64(_ o: Int) -> Int { Int(bytes[o..<o + 8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }) }
+        let headerLength = u64(16), dataOffset = u64(24), dataSize = u64(32)
+        var header = try JSONSerialization.jsonObject(with: Data(bytes[64..<(64 + headerLength)])) as! [String: Any]
+        edit(&header)
+        let json = [UInt8](try JSONSerialization.data(withJSONObject: header))
+        let newOffset = (64 + json.count + 63) / 64 * 64
+        let padded = json + [UInt8](repeating: 0x20, count: newOffset - 64 - json.count)
+        let data = Array(bytes[dataOffset..<(dataOffset + dataSize)])
+        let checksum = PlanFile.fnv1a(padded, PlanFile.fnv1a(data))
+        func le(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8((v >> (8 * UInt64($0))) & 0xFF) } }
+        return Array(bytes[0..<16]) + le(UInt64(json.count)) + le(UInt64(newOffset)) + le(UInt64(dataSize)) + le(checksum)
+            + [UInt8](repeating: 0, count: 16) + padded + data
+    }
+
+    @Test func craftedHeadersBehindAValidChecksumAreCaught() throws {
+        let (path, _, _) = try compile(batch: 2, to: "base.gplan")
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        func problems(_ edit: (inout [String: Any]) -> Void, _ name: String) throws -> [String] {
+            let p = folder.appendingPathComponent(name).path
+            try Data(try rewritten(bytes, edit)).write(to: URL(fileURLWithPath: p))
+            do {
+                _ = try PlanFile.read(path: p)
+                return []
+            } catch {
+                return error.problems
+            }
+        }
+        // Unchanged but re-laid-out: still loads.
+        #expect(try problems({ _ in }, "same.gplan").isEmpty)
+        // Every value at offset 0: values live at once would overwrite each other.
+        let overlapping = try problems({ h in
+            var a = h["assignment"] as! [String: Any]
+            a["valueOffset"] = (a["valueOffset"] as! [Any]).map { $0 is NSNull ? $0 : 0 }
+            h["assignment"] = a
+        }, "overlap.gplan")
+        #expect(overlapping.count == 1)
+        #expect(overlapping.first?.hasSuffix("overlap while both are live") == true)
+        // A weight offset that would wrap around.
+        let wrapping = try problems({ h in
+            var w = h["weights"] as! [[String: Any]]
+            w[0]["offset"] = 9_223_372_036_854_775_800
+            h["weights"] = w
+        }, "wrap.gplan")
+        #expect(wrapping.contains { $0.hasSuffix("lies outside the data section") })
+        // An arena too small for the values.
+        let small = try problems({ h in
+            var a = h["assignment"] as! [String: Any]
+            a["arenaBytes"] = 64
+            h["assignment"] = a
+        }, "small.gplan")
+        #expect(small.contains { $0.contains("does not fit in the 64-byte arena") })
+        // A graph that does not verify.
+        let graph = try problems({ h in
+            var g = h["graph"] as! [String: Any]
+            var nodes = g["nodes"] as! [[String: Any]]
+            nodes[nodes.count - 1]["inputs"] = [nodes.count + 5]
+            g["nodes"] = nodes
+            h["graph"] = g
+        }, "graph.gplan")
+        #expect(graph.contains { $0.hasPrefix("graph: ") })
+    }
 }
