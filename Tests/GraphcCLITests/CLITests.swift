@@ -15,6 +15,13 @@ import Testing
         return url
     }()
 
+    /// A new empty folder for a test's files.
+    static func temporaryFolder(_ prefix: String) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
     /// The graphc built beside this test bundle.
     static let executable: URL = {
         let bundleFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

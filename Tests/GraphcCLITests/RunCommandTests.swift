@@ -4,11 +4,7 @@ import Testing
 /// `graphc run`, `vars`, `init`, `convert` and `bench` as a user runs them.
 @Suite struct RunCommandTests {
     let cli = CLITests()
-    let folder: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("graphc-run-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }()
+    let folder = CLITests.temporaryFolder("graphc-run")
 
     @Test func runsAFixtureWithWeightsAndInputAndWritesTheOutput() throws {
         let out = folder.appendingPathComponent("out.npy").path
@@ -82,11 +78,7 @@ import Testing
 /// `compile`, `dump --after`, `dot` and `plan` as a user runs them.
 @Suite struct CompilerCommandTests {
     let cli = CLITests()
-    let folder: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("graphc-compile-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }()
+    let folder = CLITests.temporaryFolder("graphc-compile")
 
     @Test func compileReportsMemoryAndThePlanRunsLikeTheGraph() throws {
         let plan = folder.appendingPathComponent("small.gplan").path
@@ -152,11 +144,7 @@ import Testing
 /// Commands on unusual but legal inputs: an empty graph, a fixed-batch plan, a huge width.
 @Suite struct EdgeCommandTests {
     let cli = CLITests()
-    let folder: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("graphc-edge-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }()
+    let folder = CLITests.temporaryFolder("graphc-edge")
 
     func file(_ name: String, _ text: String) throws -> String {
         let path = folder.appendingPathComponent(name).path

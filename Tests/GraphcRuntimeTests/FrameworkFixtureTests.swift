@@ -58,13 +58,21 @@ import Testing
         #expect(error <= 1e-4 * scale, "\(name): max |error| \(error), max |reference| \(scale)")
     }
 
-    @Test func convertedPyTorchStateDictRunsLikePyTorch() throws {
-        let g = try graph("small_resnet")
-        let converted = try PyTorchConverter.convert(stateDict: data("small_resnet.torch.safetensors"), for: g)
+    /// Converts fixture `name`'s PyTorch state_dict, runs it, and returns the converted
+    /// tensors and (max |error|, max |reference|) against PyTorch's output.
+    func runConverted(_ name: String) throws -> (tensors: [(name: String, tensor: HostTensor)], error: Float, scale: Float) {
+        let g = try graph(name)
+        let converted = try PyTorchConverter.convert(stateDict: data("\(name).torch.safetensors"), for: g)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("graphc-converted-\(UUID().uuidString).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Safetensors.write(converted, to: path)
-        let (error, scale) = try errors("small_resnet", weights: try WeightStore.load(safetensors: path, for: g))
+        let (error, scale) = try errors(name, weights: try WeightStore.load(safetensors: path, for: g))
+        return (converted, error, scale)
+    }
+
+    @Test func convertedPyTorchStateDictRunsLikePyTorch() throws {
+        let g = try graph("small_resnet")
+        let (converted, error, scale) = try runConverted("small_resnet")
         #expect(error <= 1e-4 * scale, "max |error| \(error), max |reference| \(scale)")
         // The script's own slim-named export agrees value for value.
         let exported = try WeightStore.load(safetensors: data("small_resnet.weights.safetensors"), for: g)
@@ -75,12 +83,7 @@ import Testing
 
     @Test func convertedLinearAfterAFlattenReordersItsFeatures() throws {
         // PyTorch flattens (c, h, w), graphc (h, w, c): without the reordering this differs.
-        let g = try graph("torch_flatten_linear")
-        let converted = try PyTorchConverter.convert(stateDict: data("torch_flatten_linear.torch.safetensors"), for: g)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("graphc-flatten-\(UUID().uuidString).safetensors").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try Safetensors.write(converted, to: path)
-        let (error, scale) = try errors("torch_flatten_linear", weights: try WeightStore.load(safetensors: path, for: g))
+        let (_, error, scale) = try runConverted("torch_flatten_linear")
         #expect(error <= 1e-4 * scale, "max |error| \(error), max |reference| \(scale)")
     }
 
