@@ -175,7 +175,7 @@ struct Lexer {
     }
 
     private static let operators: [String] = [
-        "**=", "//=", "...", "->", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=",
+        "<<", ">>", "**=", "//=", "...", "->", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=",
         "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "+", "-", "*", "/", "%", "<", ">", "=", "@",
     ]
 
@@ -183,6 +183,9 @@ struct Lexer {
         for candidate in Self.operators {
             let scalars = Array(candidate.unicodeScalars)
             if i + scalars.count <= s.count, Array(s[i..<i + scalars.count]) == scalars {
+                if candidate == "<<" || candidate == ">>" {
+                    throw error("'\(candidate)' is not supported: bitwise operators are not part of the graph language", i, i + 2)
+                }
                 switch candidate {
                 case "(", "[", "{": bracketDepth += 1; openBrackets.append(i)
                 case ")", "]", "}":
@@ -194,6 +197,9 @@ struct Lexer {
                 i += scalars.count
                 return
             }
+        }
+        if ["&", "|", "^", "~"].contains(s[i]) {
+            throw error("'\(s[i])' is not supported: bitwise operators are not part of the graph language", i)
         }
         throw error("unexpected character '\(s[i])'", i)
     }

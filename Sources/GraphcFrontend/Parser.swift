@@ -469,7 +469,15 @@ struct Parser {
     private mutating func parsePrimary() throws(Diagnostic) -> Expr {
         let start = peek.start
         var e = try parseAtom()
+        var trailers = 0
         while true {
+            // Each trailer nests the expression one level deeper when it is evaluated.
+            if isOp(".") || isOp("(") || isOp("[") {
+                trailers += 1
+                if trailers > Self.maxNesting {
+                    throw Diagnostic("expression nests too deeply (more than \(Self.maxNesting) calls, subscripts or attributes in a row)", at: range(of: peek))
+                }
+            }
             if accept(op: ".") {
                 let (name, _) = try expectName("after '.'")
                 e = Expr(.attribute(e, name), range(start, lastEnd))

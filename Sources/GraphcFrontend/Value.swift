@@ -7,18 +7,51 @@ final class ListBox {
     init(_ items: [Value]) { self.items = items }
 }
 
-/// A Python dict with string or integer keys, in insertion order.
+/// A Python dict in insertion order. Keys that hash (None, bools, ints, strings and tuples of
+/// them) are found through an index; others by a scan.
 final class DictBox {
-    var keys: [Value] = []
-    var values: [Value] = []
+    private(set) var keys: [Value] = []
+    private(set) var values: [Value] = []
+    private var positions: [HashKey: Int] = [:]
     init() {}
-    func index(of key: Value) -> Int? { keys.firstIndex { $0.structurallyEquals(key) } }
+
+    /// A key's identity for hashing; True and 1 are the same key, as in Python.
+    indirect enum HashKey: Hashable {
+        case none, int(Int), string(String), tuple([HashKey])
+
+        init?(_ v: Value) {
+            switch v {
+            case .none: self = .none
+            case .bool(let b): self = .int(b ? 1 : 0)
+            case .int(let i): self = .int(i)
+            case .string(let s): self = .string(s)
+            case .tuple(let t):
+                var parts: [HashKey] = []
+                for x in t { guard let k = HashKey(x) else { return nil }; parts.append(k) }
+                self = .tuple(parts)
+            default: return nil
+            }
+        }
+    }
+
+    func index(of key: Value) -> Int? {
+        if let k = HashKey(key) { return positions[k] }
+        return keys.firstIndex { $0.structurallyEquals(key) }
+    }
+
     subscript(key: Value) -> Value? {
         get { index(of: key).map { values[$0] } }
         set {
             if let i = index(of: key) {
-                if let newValue { values[i] = newValue } else { keys.remove(at: i); values.remove(at: i) }
+                if let newValue {
+                    values[i] = newValue
+                } else {
+                    keys.remove(at: i); values.remove(at: i)
+                    positions = [:]
+                    for (j, k) in keys.enumerated() { if let h = HashKey(k) { positions[h] = j } }
+                }
             } else if let newValue {
+                if let h = HashKey(key) { positions[h] = keys.count }
                 keys.append(key); values.append(newValue)
             }
         }
@@ -165,7 +198,9 @@ enum Value {
         case let (.builtin(a), .builtin(b)): return a === b
         case let (.module(a), .module(b)): return a === b
         case let (.dtype(a), .dtype(b)): return a == b
-        case let (.dict(a), .dict(b)): return a === b
+        case let (.dict(a), .dict(b)):
+            return a === b || (a.keys.count == b.keys.count
+                && zip(a.keys, a.values).allSatisfy { k, v in b[k].map { eq(v, $0) } ?? false })
         case let (.range(a, b, c), .range(d, e, f)): return a == d && b == e && c == f
         default: return false
         }

@@ -235,14 +235,14 @@ public enum ShapeInference {
             guard t >= 0, b >= 0, l >= 0, r >= 0 else { throw ShapeError("padding must not be negative, got \(padding)") }
             return (t, b, l, r)
         case .same:
-            func split(_ input: Int?, _ window: Int, _ stride: Int) -> (Int, Int) {
+            func split(_ input: Int?, _ window: Int, _ stride: Int) throws(ShapeError) -> (Int, Int) {
                 guard let input else { return (0, 0) }
-                let out = (input + stride - 1) / stride
-                let total = max((out - 1) * stride + window - input, 0)
+                let out = try checkedSum(input, stride - 1) / stride
+                let total = max(try checkedSum(try checkedProduct(out - 1, stride), window) - input, 0)
                 return (total / 2, total - total / 2)
             }
-            let (t, b) = split(inputH, windowH, strideH)
-            let (l, r) = split(inputW, windowW, strideW)
+            let (t, b) = try split(inputH, windowH, strideH)
+            let (l, r) = try split(inputW, windowW, strideW)
             return (t, b, l, r)
         }
     }
@@ -256,7 +256,7 @@ public enum ShapeInference {
             let padNote = padding == .valid ? "" : " padded"
             throw ShapeError("\(what) of \(axis) \(window) is larger than its\(padNote) input \(axis) \(padded)")
         }
-        var out = (ceil ? (padded - window + stride - 1) / stride : (padded - window) / stride) + 1
+        var out = (ceil ? try checkedSum(padded - window, stride - 1) / stride : (padded - window) / stride) + 1
         // PyTorch drops a last window that would start in the right padding.
         if ceil, (out - 1) * stride >= input + before { out -= 1 }
         return out

@@ -15,6 +15,10 @@ public enum Verifier {
             if !names.insert(node.name).inserted { problems.append("\(label): name used twice") }
             if node.op.isSource {
                 if !node.inputs.isEmpty { problems.append("\(label): a \(node.op.typeName) has no inputs") }
+                if node.shape.dims.contains(where: { ($0 ?? 0) < 0 }) { problems.append("\(label): negative dimension in \(node.shape)") }
+                if case let .constant(values) = node.op, node.shape.elementCount != values.count {
+                    problems.append("\(label): \(values.count) values for shape \(node.shape)")
+                }
                 continue
             }
             guard node.inputs.allSatisfy({ $0 >= 0 && $0 < index }) else {

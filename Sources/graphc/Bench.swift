@@ -18,8 +18,8 @@ struct Bench: ParsableCommand {
     var iterations = 20
 
     func validate() throws {
-        if warmup < 0 { throw ValidationError("--warmup must not be negative") }
-        if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+        if warmup < 0 || warmup > 1_000_000 { throw ValidationError("--warmup must be between 0 and 1000000") }
+        if iterations < 1 || iterations > 1_000_000 { throw ValidationError("--iterations must be between 1 and 1000000") }
     }
 
     func run() throws {

@@ -22,7 +22,9 @@ struct Compile: ParsableCommand {
     var output: String
 
     func run() throws {
-        let evaluated = try graph.evaluate(printing: false)
+        // The batch stays unknown in the plan: --batch is what the arena is planned for, and
+        // other batches are planned when the plan is loaded.
+        let evaluated = try graph.evaluate(printing: false, fillBatch: false)
         let store = try reportingErrors { () throws -> WeightStore in
             if let weights { return try WeightStore.load(safetensors: weights, for: evaluated.graph) }
             Stderr.write("graphc: note: no --weights: the plan holds seeded initial values\n")

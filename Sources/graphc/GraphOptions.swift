@@ -88,9 +88,11 @@ struct GraphOptions: ParsableArguments {
     }
 
     /// Evaluates the graph file; warnings go to stderr, errors exit with status 1.
-    func evaluate(printing: Bool = true) throws -> EvaluationResult {
+    /// `fillBatch: false` keeps unknown batches unknown (what `compile` plans for --batch).
+    func evaluate(printing: Bool = true, fillBatch: Bool = true) throws -> EvaluationResult {
         var options = evaluationOptions
         if !printing { options.printSink = { _ in } }
+        if !fillBatch { options.batch = nil }
         do {
             let result = try GraphFile.evaluate(path: file, options: options)
             for w in result.warnings { Stderr.write(w.rendered()) }

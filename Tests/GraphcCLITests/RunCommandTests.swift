@@ -173,7 +173,24 @@ import Testing
     @Test func aWidthTooLargeForMemoryIsAnErrorNotACrash() throws {
         let run = try cli.graphc("run", "Graphs/resnet18.graph", "-D", "num_classes=33000000")
         #expect(run.status == 1)
-        #expect(run.stderr.contains("graphc: error: the weights need"))
+        #expect(run.stderr.contains("graphc: error: the weights (with their folded copies) would need"))
         #expect(run.stderr.contains("more than this machine's"))
+    }
+
+    @Test func aPlanCompiledForOneBatchRunsAnother() throws {
+        let graph = try file("open.graph", "x = placeholder(float32, [None, 6, 6, 3], name='x')\noutput(fully_connected(flatten(conv2d(x, 4, 3)), 5))\n")
+        let plan = folder.appendingPathComponent("open.gplan").path
+        let compile = try cli.graphc("compile", graph, "--batch", "2", "-o", plan)
+        #expect(compile.status == 0, "\(compile.stderr)")
+        #expect(compile.stdout.contains("planned for batch 2 (other batches are planned at load time)"))
+        let run = try cli.graphc("run", plan, "--batch", "3")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("fully_connected/Relu:0 (3, 5)"))
+    }
+
+    @Test func absurdBenchCountsAreRejected() throws {
+        let run = try cli.graphc("bench", "Tests/Fixtures/torch_block1.graph", "--iterations", "9223372036854775807")
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("--iterations must be between 1 and 1000000"))
     }
 }

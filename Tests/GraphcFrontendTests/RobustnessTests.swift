@@ -59,3 +59,44 @@ import Testing
         #expect(r.printed == ["Placeholder:0"])
     }
 }
+
+/// The second review's findings, each now an error or the right answer.
+@Suite struct SecondReviewTests {
+    let m = "9223372036854775807"
+
+    @Test func hugeStridesAndWindowsAreErrors() {
+        let x = "x = placeholder(float32, [1, 4, 4, 3])\n"
+        #expect(firstError(x + "y = conv2d(x, 3, 3, \(m))\n")?.message == "dimension is too large")
+        #expect(firstError(x + "y = max_pool2d(x, 2, \(m), padding='SAME')\n")?.message == "dimension is too large")
+        #expect(firstError(x + "y = max_pool2d(x, 2, \(m), ceil_mode=True)\n")?.message == "dimension is too large")
+    }
+
+    @Test func longPostfixChainsAreErrors() {
+        #expect(firstError("x = len" + String(repeating: "()", count: 300) + "\n")?.message
+            == "expression nests too deeply (more than 100 calls, subscripts or attributes in a row)")
+    }
+
+    @Test func integersStayExact() throws {
+        let r = try evaluate("""
+        print(len(list(range(2 ** 53, 2 ** 53 + 3))), len(range(\(m) - 5, \(m))), list(range(\(m) - 2, \(m))))
+        print('%d' % (10 ** 18 + 1), '%d' % (-\(m) - 1))
+        print({1: 2} == {1: 2}, {1: 2} == {1: 3}, {(1, 'a'): 5}[(1, 'a')], {True: 'x'}[1])
+        """)
+        #expect(r.printed == [
+            "3 5 [9223372036854775805, 9223372036854775806]",
+            "1000000000000000001 -9223372036854775808",
+            "True False 5 x",
+        ])
+    }
+
+    @Test func overflowsAndGrowthAreErrors() {
+        #expect(firstError("x = list(enumerate([1, 2], \(m)))\n")?.message == "integer overflow")
+        #expect(firstError("x = 0 ** -1\n")?.message == "division by zero (0 to a negative power)")
+        #expect(firstError("x = abs(-\(m) - 1)\n")?.message == "integer overflow")
+        #expect(firstError("x = [1] * 10000000\nx = x + x\n")?.message == "a list or string of 20,000,000 elements is too long (the limit is 10,000,000)")
+        #expect(firstError("s = 'ab' * 4000000\ns = s + s\n")?.message == "a list or string of 16,000,000 elements is too long (the limit is 10,000,000)")
+        #expect(firstError("x = [1] * 10000000\nx.extend([1])\n")?.message == "a list or string of 10,000,001 elements is too long (the limit is 10,000,000)")
+        #expect(firstError("x = 1 & 2\n")?.message == "'&' is not supported: bitwise operators are not part of the graph language")
+        #expect(firstError("x = 1 << 2\n")?.message == "'<<' is not supported: bitwise operators are not part of the graph language")
+    }
+}

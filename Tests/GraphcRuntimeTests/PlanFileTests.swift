@@ -164,5 +164,18 @@ import Testing
             h["graph"] = g
         }, "graph.gplan")
         #expect(graph.contains { $0.hasPrefix("graph: ") })
+        // Shapes that do not fit the graph's placeholders.
+        let shapes = try problems({ h in
+            var s = h["shapes"] as! [[Int]]
+            s[0] = []
+            h["shapes"] = s
+        }, "shapes.gplan")
+        #expect(shapes.contains { $0.hasPrefix("shapes: [] does not fit") })
+    }
+
+    @Test func aConstantWithTheWrongNumberOfValuesDoesNotVerify() {
+        var g = Graph()
+        g.nodes = [Node(id: 0, name: "c", op: .constant([2]), inputs: [], shape: TensorShape([1, 4]), location: nil)]
+        #expect(throws: Verifier.Failure.self) { try Verifier.verify(g) }
     }
 }

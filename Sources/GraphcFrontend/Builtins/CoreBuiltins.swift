@@ -27,6 +27,7 @@ extension Library {
         register(Builtin("enumerate", Signature([("iterable", nil), ("start", .int(0))])) { ev, args in
             let start = try args.int("start")
             let items = try ev.sequenceItems(args["iterable"], at: args.range(of: "iterable"))
+            guard start.addingReportingOverflow(items.count).overflow == false else { throw args.error("integer overflow", argument: "start") }
             return .list(ListBox(items.enumerated().map { .tuple([.int(start + $0.offset), $0.element]) }))
         })
         register(Builtin("zip", Signature([], variadic: true)) { ev, args in
@@ -52,7 +53,9 @@ extension Library {
         })
         register(Builtin("abs", Signature([("x", nil)])) { _, args in
             switch args["x"] {
-            case .int(let i) where i != Int.min: return .int(abs(i))
+            case .int(let i):
+                guard i != Int.min else { throw args.error("integer overflow", argument: "x") }
+                return .int(abs(i))
             case .float(let f): return .float(abs(f))
             default: throw args.error("abs() needs a number", argument: "x")
             }
@@ -135,12 +138,19 @@ extension Library {
     }
 
     func registerMethods() {
-        registerMethod("list", Builtin("append", Signature([("self", nil), ("x", nil)])) { _, args in
-            if case .list(let l) = args["self"] { l.items.append(args["x"]) }
+        registerMethod("list", Builtin("append", Signature([("self", nil), ("x", nil)])) { ev, args in
+            if case .list(let l) = args["self"] {
+                try ev.checkLength(l.items.count, 1, at: args.callRange)
+                l.items.append(args["x"])
+            }
             return .none
         })
         registerMethod("list", Builtin("extend", Signature([("self", nil), ("iterable", nil)])) { ev, args in
-            if case .list(let l) = args["self"] { l.items += try ev.sequenceItems(args["iterable"], at: args.range(of: "iterable")) }
+            if case .list(let l) = args["self"] {
+                let more = try ev.sequenceItems(args["iterable"], at: args.range(of: "iterable"))
+                try ev.checkLength(l.items.count, more.count, at: args.callRange)
+                l.items += more
+            }
             return .none
         })
         registerMethod("list", Builtin("pop", Signature([("self", nil), ("index", .int(-1))])) { _, args in
@@ -192,7 +202,9 @@ extension Library {
         })
         registerMethod("str", Builtin("format", Signature([("self", nil)], variadic: true, variadicKeywords: true, positionalCount: 1)) { ev, args in
             guard case .string(let s) = args["self"] else { return .none }
-            return .string(try ev.braceFormat(s, args))
+            let text = try ev.braceFormat(s, args)
+            try ev.checkLength(text.count, 0, at: args.callRange)
+            return .string(text)
         })
         registerMethod("str", Builtin("join", Signature([("self", nil), ("iterable", nil)])) { ev, args in
             guard case .string(let sep) = args["self"] else { return .none }
@@ -200,6 +212,7 @@ extension Library {
                 guard case .string(let s) = v else { throw args.error("join() needs strings, found \(v.typeName)", argument: "iterable") }
                 return s
             }
+            try ev.checkLength(parts.reduce(0) { $0 + $1.count }, max(0, parts.count - 1) * sep.count, at: args.callRange)
             return .string(parts.joined(separator: sep))
         })
         for (name, transform) in [("upper", { (s: String) in s.uppercased() }), ("lower", { (s: String) in s.lowercased() }),
@@ -222,11 +235,13 @@ extension Library {
             }
             return .list(ListBox(s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map { .string(String($0)) }))
         })
-        registerMethod("str", Builtin("replace", Signature([("self", nil), ("old", nil), ("new", nil)])) { _, args in
+        registerMethod("str", Builtin("replace", Signature([("self", nil), ("old", nil), ("new", nil)])) { ev, args in
             guard case .string(let s) = args["self"] else { return .none }
             let old = try args.string("old")
             guard !old.isEmpty else { return args["self"] }
-            return .string(s.components(separatedBy: old).joined(separator: try args.string("new")))
+            let parts = s.components(separatedBy: old), new = try args.string("new")
+            try ev.checkLength(s.count, (parts.count - 1) * new.count, at: args.callRange)
+            return .string(parts.joined(separator: new))
         })
         registerMethod("Tensor", Builtin("get_shape", Signature([("self", nil)])) { ev, args in
             guard case .tensor(let t) = args["self"] else { return .none }

@@ -153,12 +153,13 @@ extension Evaluator {
         }
     }
 
-    /// How many values `range(a, b, c)` yields, without overflowing.
+    /// How many values `range(a, b, c)` yields, exactly and without overflowing.
     static func rangeCount(_ a: Int, _ b: Int, _ c: Int) -> Int {
-        let span = c > 0 ? Double(b) - Double(a) : Double(a) - Double(b)
-        guard span > 0 else { return 0 }
-        let count = (span / Double(c.magnitude)).rounded(.up)
-        return count >= Double(Int.max) ? Int.max : Int(count)
+        guard c > 0 ? a < b : a > b else { return 0 }
+        // The span fits in UInt whatever the signs: it is the distance between two Ints.
+        let span = c > 0 ? UInt(bitPattern: b &- a) : UInt(bitPattern: a &- b)
+        let count = (span - 1) / c.magnitude + 1
+        return count > UInt(Int.max) ? Int.max : Int(count)
     }
 
     func attribute(_ object: Value, _ name: String, at range: SourceRange) throws -> Value {

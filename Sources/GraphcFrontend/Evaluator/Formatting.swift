@@ -111,6 +111,10 @@ extension Evaluator {
                 if numbers.count == 2 { text = String(text.prefix(Int(numbers[1]) ?? 0)) }
                 out += pad(text, width: Int(numbers[0]) ?? 0, left: spec.hasPrefix("-"))
             case "d", "i":
+                if case .int(let i) = v {
+                    out += String(format: "%\(spec)lld", Int64(i))
+                    continue
+                }
                 guard let n = number(v) else { throw Diagnostic("%\(conversion) format needs a number, not \(v.typeName)", at: range) }
                 guard n.isFinite, abs(n) < 9.2e18 else { throw Diagnostic("cannot format \(Self.formatFloat(n)) as an integer", at: range) }
                 out += String(format: "%\(spec)lld", Int64(n.rounded(.towardZero)))

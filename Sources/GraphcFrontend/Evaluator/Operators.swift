@@ -21,20 +21,26 @@ extension Evaluator {
             guard let a = number(l), let b = number(r) else { throw fail() }
             return .float(try floatBinary(op, a, b, at: range))
         case let (.string(a), .string(b)) where op == .add:
+            try checkLength(a.count, b.count, at: range)
             return .string(a + b)
         case let (.string(a), .int(n)) where op == .mul, let (.int(n), .string(a)) where op == .mul:
             let (length, overflow) = n.multipliedReportingOverflow(by: a.count)
             guard !overflow, length <= Self.maxSequenceLength else { throw Diagnostic("string is too long", at: range) }
             return .string(String(repeating: a, count: max(0, n)))
         case let (.string(format), args) where op == .mod:
-            return .string(try percentFormat(format, args, at: range))
+            let text = try percentFormat(format, args, at: range)
+            try checkLength(text.count, 0, at: range)
+            return .string(text)
         case let (.list(a), .list(b)) where op == .add:
+            try checkLength(a.items.count, b.items.count, at: range)
             if inPlace { a.items += b.items; return l }
             return .list(ListBox(a.items + b.items))
         case let (.list(a), .tuple(b)) where op == .add && inPlace:
+            try checkLength(a.items.count, b.count, at: range)
             a.items += b
             return l
         case let (.tuple(a), .tuple(b)) where op == .add:
+            try checkLength(a.count, b.count, at: range)
             return .tuple(a + b)
         case let (.list(a), .int(n)) where op == .mul, let (.int(n), .list(a)) where op == .mul:
             return .list(ListBox(try repeated(a.items, n, at: range)))
@@ -42,6 +48,14 @@ extension Evaluator {
             return .tuple(try repeated(a, n, at: range))
         default:
             throw fail()
+        }
+    }
+
+    /// Lists and strings stay within `maxSequenceLength`, however they grow.
+    func checkLength(_ a: Int, _ b: Int, at range: SourceRange) throws {
+        let (total, overflow) = a.addingReportingOverflow(b)
+        guard !overflow, total <= Self.maxSequenceLength else {
+            throw Diagnostic("a list or string of \(overflow ? "too many" : total.formatted()) elements is too long (the limit is \(Self.maxSequenceLength.formatted()))", at: range)
         }
     }
 
@@ -81,7 +95,10 @@ extension Evaluator {
             if (a % b != 0) && ((a < 0) != (b < 0)) { q -= 1 }
             return .int(op == .floorDiv ? q : a - q * b)
         case .pow:
-            if b < 0 { return .float(Foundation.pow(Double(a), Double(b))) }
+            if b < 0 {
+                guard a != 0 else { throw Diagnostic("division by zero (0 to a negative power)", at: range) }
+                return .float(Foundation.pow(Double(a), Double(b)))
+            }
             var result = 1
             for _ in 0..<min(b, 64) {
                 let r = result.multipliedReportingOverflow(by: a)
@@ -111,7 +128,9 @@ extension Evaluator {
             guard b != 0 else { throw Diagnostic("modulo by zero", at: range) }
             let m = a.truncatingRemainder(dividingBy: b)
             return m != 0 && ((m < 0) != (b < 0)) ? m + b : m
-        case .pow: return Foundation.pow(a, b)
+        case .pow:
+            guard !(a == 0 && b < 0) else { throw Diagnostic("division by zero (0 to a negative power)", at: range) }
+            return Foundation.pow(a, b)
         case .matMul: throw Diagnostic("unsupported operand types for @", at: range)
         }
     }

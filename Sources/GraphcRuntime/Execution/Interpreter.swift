@@ -95,7 +95,8 @@ public final class Interpreter {
             assignment = plan.assignment
         }
         let plan = assignment
-        try MemoryBudget.check(plan.arenaBytes, "the arena of this plan")
+        let weightBytes = graph.variables.reduce(0) { $0 + ($1.shape.elementCount ?? 0) * 4 }
+        try MemoryBudget.check(plan.arenaBytes + weightBytes, "the arena of this plan with its weights")
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(plan.arenaBytes, 64), alignment: BufferPlanner.alignment)
         arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(plan.arenaBytes, 64))
 

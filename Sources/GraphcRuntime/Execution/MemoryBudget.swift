@@ -7,17 +7,18 @@ enum MemoryBudget {
         let physical = ProcessInfo.processInfo.physicalMemory
         guard bytes >= 0, UInt64(bytes) <= physical else {
             func gib(_ b: Double) -> String { String(format: "%.1f GiB", b / 1_073_741_824) }
-            throw RuntimeError("\(what) needs \(gib(Double(bytes))), more than this machine's \(gib(Double(physical))) of memory")
+            throw RuntimeError("\(what) would need \(gib(Double(bytes))), more than this machine's \(gib(Double(physical))) of memory")
         }
     }
 
-    /// The bytes of all of a graph's variables, checked against memory.
+    /// Twice the bytes of all of a graph's variables (batch-norm folding briefly holds the
+    /// original and the folded values), checked against memory.
     static func checkWeights(_ counts: [Int]) throws(RuntimeError) {
         var total = 0
         for c in counts {
-            let (r, o) = total.addingReportingOverflow(c.multipliedReportingOverflow(by: 4).overflow ? Int.max : c * 4)
+            let (r, o) = total.addingReportingOverflow(c.multipliedReportingOverflow(by: 8).overflow ? Int.max : c * 8)
             total = o ? Int.max : r
         }
-        try check(total, "the weights")
+        try check(total, "the weights (with their folded copies)")
     }
 }

@@ -133,7 +133,16 @@ public enum PlanFile {
         }
         var problems: [String] = []
         do { try Verifier.verify(header.graph) } catch { problems += error.problems.map { "graph: \($0)" } }
-        if header.shapes.count != header.graph.nodes.count { problems.append("shapes: \(header.shapes.count) entries for \(header.graph.nodes.count) nodes") }
+        if header.shapes.count != header.graph.nodes.count {
+            problems.append("shapes: \(header.shapes.count) entries for \(header.graph.nodes.count) nodes")
+        } else {
+            for node in header.graph.nodes {
+                let s = header.shapes[node.id]
+                guard s.count == node.shape.rank, zip(s, node.shape.dims).allSatisfy({ $1 == nil || $0 == $1! }) else {
+                    problems.append("shapes: \(s) does not fit '\(node.name)' \(node.shape)"); break
+                }
+            }
+        }
         if header.assignment.valueOffset.count != header.graph.nodes.count { problems.append("assignment: offsets for \(header.assignment.valueOffset.count) of \(header.graph.nodes.count) nodes") }
         let store = WeightStore(source: path, keepAlive: mapping)
         let variables = Dictionary(header.graph.variables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

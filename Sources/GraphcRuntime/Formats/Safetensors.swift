@@ -108,10 +108,14 @@ public enum Safetensors {
                     problems.append("'\(name)': data_offsets must be [begin, end]"); continue
                 }
                 let (begin, end) = (offsets[0], offsets[1])
-                var count = 1
+                var count = 1, tooLarge = false
                 for d in shape {
                     let (p, o) = count.multipliedReportingOverflow(by: d)
-                    count = o ? Int.max : p
+                    if o { tooLarge = true }
+                    count = p
+                }
+                guard !tooLarge, count <= GraphBuilder.maxElements else {
+                    problems.append("'\(name)': shape \(shape) is too large"); continue
                 }
                 let (expectedBytes, overflow) = count.multipliedReportingOverflow(by: dtype.size)
                 guard begin >= 0, end >= begin, end <= buffer.count else {
