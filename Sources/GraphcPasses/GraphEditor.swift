@@ -23,13 +23,6 @@ struct GraphEditor {
         nodes.indices.filter { !removed[$0] && nodes[$0].inputs.contains(id) }
     }
 
-    /// Consumers for every node at once (for passes that look at many).
-    func consumerTable() -> [[NodeID]] {
-        var table = [[NodeID]](repeating: [], count: nodes.count)
-        for n in nodes where !removed[n.id] { for i in n.inputs where !table[i].contains(n.id) { table[i].append(n.id) } }
-        return table
-    }
-
     /// Makes every reader of `old` read `new` instead. When `old` is a graph result, `new`
     /// takes its place and its name, so results keep the names users fetch them by.
     mutating func replaceUses(of old: NodeID, with new: NodeID) {

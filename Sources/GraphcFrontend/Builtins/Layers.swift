@@ -9,7 +9,6 @@ extension Library {
         let relu = Builtin("relu", Signature([("features", nil), ("name", Value.none)])) { ev, args in
             try ev.unary(.relu, args, input: "features", defaultName: "Relu")
         }
-        self.reluBuiltin = relu
         let initializer = Value.opaque("initializer")
         let trainingOnly: [(String, Value?)] = [
             ("weights_initializer", initializer), ("weights_regularizer", Value.none), ("biases_initializer", .opaque("zeros_initializer")),

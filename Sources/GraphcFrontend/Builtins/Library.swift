@@ -12,8 +12,6 @@ final class Library {
 
     /// The `@add_arg_scope` decorator; the evaluator recognises it by identity.
     private(set) var addArgScope: Builtin!
-    /// `relu`, shared by `tf.nn.relu` and the default `activation_fn` of slim layers.
-    var reluBuiltin: Builtin?
 
     init(evaluator: Evaluator) {
         self.evaluator = evaluator

@@ -172,7 +172,7 @@ public final class Interpreter {
 
     private enum Step {
         case conv(ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, epilogue: EpiloguePointers,
-                  scratch: UnsafeMutablePointer<Float>, tileRows: Int)
+                  scratch: UnsafeMutablePointer<Float>?, tileRows: Int)
         case maxPool(PoolGeometry, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>)
         case avgPool(PoolGeometry, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>)
         case affine(x: UnsafePointer<Float>, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, channels: Int)
@@ -218,7 +218,7 @@ public final class Interpreter {
             let g = Self.convGeometry(node, shapes)
             let area = assignment.scratchArea(for: node.id)
             return .conv(g, x: input(0), w: input(1), y: y, epilogue: epiloguePointers(node, a.epilogue),
-                         scratch: (arena + (area?.offset ?? 0)).assumingMemoryBound(to: Float.self),
+                         scratch: area.map { (arena + $0.offset).assumingMemoryBound(to: Float.self) },
                          tileRows: max(1, (area?.elements ?? g.k) / max(g.k, 1)))
         case let .maxPool(a), let .avgPool(a):
             let x = shapes[node.inputs[0]]

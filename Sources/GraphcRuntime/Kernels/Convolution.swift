@@ -12,12 +12,6 @@ struct ConvGeometry: Equatable {
     var m: Int { batch * outHeight * outWidth }
     /// Depth of the GEMM: one per weight in a filter.
     var k: Int { kernelHeight * kernelWidth * inChannels }
-
-    /// A 1x1, stride-1, unpadded convolution is a plain GEMM on the input, no copy.
-    var isPointwise: Bool {
-        kernelHeight == 1 && kernelWidth == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0
-            && outHeight == inHeight && outWidth == inWidth
-    }
 }
 
 /// A fused epilogue resolved to pointers: bias [C], residual of the output's shape (which may
@@ -26,8 +20,6 @@ struct EpiloguePointers {
     var bias: UnsafePointer<Float>?
     var residual: UnsafePointer<Float>?
     var activation: Activation
-
-    static let none = EpiloguePointers(bias: nil, residual: nil, activation: .none)
 }
 
 enum EpilogueKernel {
@@ -68,12 +60,13 @@ enum EpilogueKernel {
 enum ConvolutionKernel {
     /// im2col + GEMM, tiled: `tileRows` output pixels at a time are unfolded into `scratch`
     /// (`tileRows * k` floats) and multiplied by the weights, which as HWIO are already the
-    /// `[k, outChannels]` matrix; each tile's epilogue runs while it is in cache. 1x1 stride-1
-    /// convolutions skip the copy.
+    /// `[k, outChannels]` matrix; each tile's epilogue runs while it is in cache. Without
+    /// scratch (the plan gives none to 1x1 stride-1 unpadded convolutions, `Im2col.isPointwise`)
+    /// the GEMM reads the input directly.
     static func run(_ g: ConvGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-                    epilogue: EpiloguePointers, scratch: UnsafeMutablePointer<Float>, tileRows: Int, threads: Int) {
+                    epilogue: EpiloguePointers, scratch: UnsafeMutablePointer<Float>?, tileRows: Int, threads: Int) {
         let n = g.outChannels
-        if g.isPointwise {
+        guard let scratch else {
             let beta = EpilogueKernel.prepare(epilogue, output: output, offset: 0, count: g.m * n)
             BLAS.sgemm(m: g.m, n: n, k: g.k, a: input, lda: g.k, b: weights, ldb: n, c: output, ldc: n, beta: beta)
             EpilogueKernel.finish(epilogue, output: output, rows: g.m, channels: n, threads: threads)
