@@ -1,8 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way, down the pipeline:
-// GraphcDiagnostics <- GraphcIR <- GraphcFrontend, GraphcPasses <- GraphcRuntime (+ COpenBLAS) <- graphc (CLI).
+// Dependencies point one way, down the pipeline (Docs/Architecture.md):
+// GraphcDiagnostics <- GraphcIR <- GraphcFrontend, GraphcFormats, GraphcPasses
+// GraphcPasses, GraphcFormats <- GraphcCompiler (the one compile entry point, .gplan files)
+// GraphcIR (+ COpenBLAS) <- GraphcRuntime (executes compiled models; never sees the optimizer)
+// everything <- graphc (the command line)
 let package = Package(
     name: "graphc",
     products: [
@@ -10,6 +13,8 @@ let package = Package(
         .library(name: "GraphcFrontend", targets: ["GraphcFrontend"]),
         .library(name: "GraphcIR", targets: ["GraphcIR"]),
         .library(name: "GraphcPasses", targets: ["GraphcPasses"]),
+        .library(name: "GraphcFormats", targets: ["GraphcFormats"]),
+        .library(name: "GraphcCompiler", targets: ["GraphcCompiler"]),
         .library(name: "GraphcRuntime", targets: ["GraphcRuntime"]),
     ],
     dependencies: [
@@ -19,7 +24,9 @@ let package = Package(
         .target(name: "GraphcDiagnostics"),
         .target(name: "GraphcIR", dependencies: ["GraphcDiagnostics"]),
         .target(name: "GraphcFrontend", dependencies: ["GraphcDiagnostics", "GraphcIR"]),
+        .target(name: "GraphcFormats", dependencies: ["GraphcIR"]),
         .target(name: "GraphcPasses", dependencies: ["GraphcDiagnostics", "GraphcIR"]),
+        .target(name: "GraphcCompiler", dependencies: ["GraphcIR", "GraphcPasses", "GraphcFormats"]),
         // OpenBLAS from Debian's libopenblas-dev; only the runtime's GEMM file will import it.
         .systemLibrary(
             name: "COpenBLAS",
@@ -28,7 +35,7 @@ let package = Package(
         ),
         .target(
             name: "GraphcRuntime",
-            dependencies: ["GraphcIR", "GraphcPasses", "COpenBLAS"],
+            dependencies: ["GraphcIR", "COpenBLAS"],
             // Kernels share raw pointers across threads by design; they are checked by tests
             // against the reference kernels, not by the concurrency checker. Optimized even in
             // debug builds so whole-network tests stay fast (checks on arithmetic stay on).
@@ -37,18 +44,25 @@ let package = Package(
         .executableTarget(
             name: "graphc",
             dependencies: [
-                "GraphcDiagnostics", "GraphcIR", "GraphcFrontend", "GraphcPasses", "GraphcRuntime",
+                "GraphcDiagnostics", "GraphcIR", "GraphcFrontend", "GraphcFormats", "GraphcPasses", "GraphcCompiler", "GraphcRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GraphcIRTests", dependencies: ["GraphcIR"]),
+        // Test helpers (repository paths, seeded tensors, approximate comparison, snapshots);
+        // IR only, so pass tests link neither the front end nor the runtime.
+        .target(name: "GraphcTestSupport", dependencies: ["GraphcIR"]),
+        .testTarget(name: "GraphcIRTests", dependencies: ["GraphcIR", "GraphcTestSupport"]),
         .testTarget(
             name: "GraphcFrontendTests",
-            dependencies: ["GraphcFrontend", "GraphcIR", "GraphcDiagnostics"],
+            dependencies: ["GraphcFrontend", "GraphcIR", "GraphcDiagnostics", "GraphcTestSupport"],
             resources: [.copy("Inputs")]
         ),
-        .testTarget(name: "GraphcPassesTests", dependencies: ["GraphcPasses", "GraphcIR", "GraphcFrontend"]),
-        .testTarget(name: "GraphcRuntimeTests", dependencies: ["GraphcRuntime", "GraphcPasses", "GraphcIR", "GraphcFrontend"]),
-        .testTarget(name: "GraphcCLITests", dependencies: ["graphc"]),
+        .testTarget(name: "GraphcPassesTests", dependencies: ["GraphcPasses", "GraphcIR", "GraphcTestSupport"]),
+        .testTarget(name: "GraphcCompilerTests", dependencies: ["GraphcCompiler", "GraphcPasses", "GraphcFrontend", "GraphcIR", "GraphcTestSupport"]),
+        .testTarget(
+            name: "GraphcRuntimeTests",
+            dependencies: ["GraphcRuntime", "GraphcCompiler", "GraphcFormats", "GraphcPasses", "GraphcIR", "GraphcFrontend", "GraphcTestSupport"]
+        ),
+        .testTarget(name: "GraphcCLITests", dependencies: ["graphc", "GraphcTestSupport"]),
     ]
 )

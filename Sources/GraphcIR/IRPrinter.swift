@@ -28,56 +28,27 @@ public enum IRPrinter {
         return s
     }
 
-    /// `key=value` attribute strings, in a fixed order per op.
-    public static func attributes(_ op: Op) -> [String] {
-        func pair(_ a: Int, _ b: Int) -> String { "[\(a), \(b)]" }
-        switch op {
-        case .placeholder, .variable, .biasAdd, .relu, .relu6, .sigmoid, .tanh, .softmax, .add, .mul:
-            return []
-        case let .matMul(e):
-            return epilogue(e)
-        case let .scaleShift(activation):
-            return activation == .none ? [] : ["activation=\(activation.rawValue)"]
-        case let .constant(values):
-            return ["value=[" + values.map { formatFloat($0) }.joined(separator: ", ") + "]"]
-        case let .conv2d(a):
-            var r = ["strides=\(pair(a.strideH, a.strideW))", "padding=\(a.padding)"]
-            if a.dilationH != 1 || a.dilationW != 1 { r.append("dilations=\(pair(a.dilationH, a.dilationW))") }
-            return r + epilogue(a.epilogue)
-        case let .batchNorm(eps, hasScale, hasOffset):
-            return ["epsilon=\(formatFloat(eps))", "scale=\(hasScale)", "center=\(hasOffset)"]
-        case let .maxPool(a), let .avgPool(a):
-            var r = ["window=\(pair(a.windowH, a.windowW))", "strides=\(pair(a.strideH, a.strideW))", "padding=\(a.padding)"]
-            if a.ceilMode { r.append("ceil_mode=true") }
-            if case .avgPool = op, case .explicit = a.padding { r.append("count_include_pad=\(a.countIncludePad)") }
-            return r
-        case let .mean(axes, keep):
-            return ["axes=\(listText(axes))", "keep_dims=\(keep)"]
-        case let .concat(axis):
-            return ["axis=\(axis)"]
-        case let .pad(p):
-            return ["paddings=[" + p.map { listText($0) }.joined(separator: ", ") + "]"]
-        case let .squeeze(axes):
-            return ["axes=\(listText(axes))"]
-        case let .reshape(shape):
-            return ["shape=[" + shape.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + "]"]
-        case let .resizeBilinear(h, w):
-            return ["size=\(pair(h, w))"]
-        }
-    }
-
-    /// A fused epilogue: `bias`, `residual`, `activation=relu`.
-    public static func epilogue(_ e: Epilogue) -> [String] {
-        var r: [String] = []
-        if e.bias { r.append("bias") }
-        if e.residual { r.append("residual") }
-        if e.activation != .none { r.append("activation=\(e.activation.rawValue)") }
-        return r
-    }
+    /// `key=value` attribute strings, in a fixed order per op (the op's schema says which).
+    public static func attributes(_ op: Op) -> [String] { op.schema.attributes }
 
     /// Shortest text that reads back as the same Float (`0.001`, `1e-05`).
     public static func formatFloat(_ v: Float) -> String {
         if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) + ".0" }
         return "\(v)"
+    }
+}
+
+extension IRPrinter {
+    /// A compiled model's IR, each value annotated with its place in the arena,
+    /// `[arena +offset, bytes]`, and a convolution's scratch, `; im2col +offset, bytes`.
+    public static func print(_ model: CompiledModel, locations: Bool = true) -> String {
+        var notes: [NodeID: String] = [:]
+        for node in model.graph.nodes {
+            guard let offset = model.assignment.valueOffset[node.id] else { continue }
+            var note = "[arena +\(offset), \(model.shapes[node.id].reduce(1, *) * 4) bytes"
+            if let s = model.assignment.scratchArea(for: node.id) { note += "; im2col +\(s.offset), \(s.elements * 4) bytes" }
+            notes[node.id] = note + "]"
+        }
+        return print(model.graph, locations: locations, annotations: notes)
     }
 }

@@ -1,5 +1,5 @@
-/// Per-op parameter and multiply-add counts, and the table `graphc shapes` prints (what
-/// Keras's `model.summary()` and slim's `model_analyzer` show).
+/// Per-op parameter and multiply-add counts, per node or per scope: what `graphc shapes`
+/// tabulates (as Keras's `model.summary()` and slim's `model_analyzer` do).
 public enum Statistics {
     public struct Row: Sendable, Equatable {
         public var name: String
@@ -12,23 +12,14 @@ public enum Statistics {
     /// Parameters read by a node: the elements of the variables among its inputs.
     public static func parameters(of node: Node, in graph: Graph) -> Int {
         node.inputs.reduce(0) { sum, i in
-            graph[i].op == .variable ? saturatingAdd(sum, graph[i].shape.elementCountPerUnknown) : sum
+            graph[i].op == .variable ? ShapeRules.saturatingAdd(sum, graph[i].shape.elementCountPerUnknown) : sum
         }
     }
 
-    /// Multiply-adds of a node (convolutions and matrix products; other ops count 0). An unknown
-    /// batch counts as 1, so the figure is per example.
+    /// Multiply-adds of a node, as its op's schema counts them. An unknown batch counts as 1,
+    /// so the figure is per example.
     public static func multiplyAdds(of node: Node, in graph: Graph) -> Int {
-        switch node.op {
-        case .conv2d:
-            let w = graph[node.inputs[1]].shape
-            return saturatingMul(node.shape.elementCountPerUnknown, (w[0] ?? 0) * (w[1] ?? 0) * (w[2] ?? 0))
-        case .matMul:
-            let w = graph[node.inputs[1]].shape
-            return saturatingMul(node.shape.elementCountPerUnknown, w[0] ?? 0)
-        default:
-            return 0
-        }
+        node.op.schema.multiplyAdds(inputs: node.inputs.map { graph[$0].shape }, output: node.shape)
     }
 
     /// One row per computing node, in schedule order.
@@ -49,8 +40,8 @@ public enum Statistics {
             let key = row.name.split(separator: "/", omittingEmptySubsequences: false).prefix(max(1, depth)).joined(separator: "/")
             if var g = grouped[key] {
                 g.shape = row.shape
-                g.parameters = saturatingAdd(g.parameters, row.parameters)
-                g.multiplyAdds = saturatingAdd(g.multiplyAdds, row.multiplyAdds)
+                g.parameters = ShapeRules.saturatingAdd(g.parameters, row.parameters)
+                g.multiplyAdds = ShapeRules.saturatingAdd(g.multiplyAdds, row.multiplyAdds)
                 grouped[key] = g
             } else {
                 order.append(key)
@@ -65,61 +56,8 @@ public enum Statistics {
         }
     }
 
-    /// The aligned text table with a totals line.
-    public static func table(_ rows: [Row], batchKnown: Bool) -> String {
-        var lines = [["name", "op", "output shape", "params", "multiply-adds"]]
-        for r in rows {
-            lines.append([r.name, r.op, r.shape.description, grouped(r.parameters), grouped(r.multiplyAdds)])
-        }
-        let params = rows.reduce(0) { saturatingAdd($0, $1.parameters) }
-        let macs = rows.reduce(0) { saturatingAdd($0, $1.multiplyAdds) }
-        lines.append(["total", "", "", grouped(params), grouped(macs)])
-        var widths = [Int](repeating: 0, count: 5)
-        for l in lines { for (i, c) in l.enumerated() { widths[i] = max(widths[i], c.count) } }
-        var out = ""
-        for (n, l) in lines.enumerated() {
-            if n == lines.count - 1 || n == 1 { out += String(repeating: "-", count: widths.reduce(0, +) + 8) + "\n" }
-            var text = ""
-            for (i, c) in l.enumerated() {
-                let pad = String(repeating: " ", count: widths[i] - c.count)
-                text += i >= 3 ? pad + c : c + pad
-                if i < 4 { text += "  " }
-            }
-            out += text.trimmingTrailingSpaces() + "\n"
-        }
-        out += "parameters: \(grouped(params)) (\(megabytes(params * 4)) as float32)\n"
-        out += "multiply-adds: \(grouped(macs))" + (batchKnown ? "" : " per example (batch unknown)") + "\n"
-        return out
-    }
-
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
-
-    static func megabytes(_ bytes: Int) -> String {
-        let mib = Double(bytes) / 1_048_576
-        let tenths = Int((mib * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10) MiB"
-    }
-
-    static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
-        let (r, o) = a.addingReportingOverflow(b); return o ? Int.max : r
-    }
-    static func saturatingMul(_ a: Int, _ b: Int) -> Int {
-        let (r, o) = a.multipliedReportingOverflow(by: b); return o ? Int.max : r
-    }
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var s = self
-        while s.last == " " { s.removeLast() }
-        return s
+    /// The summed parameters and multiply-adds of `rows` (saturating: a row at Int.max stays so).
+    public static func totals(_ rows: [Row]) -> (parameters: Int, multiplyAdds: Int) {
+        rows.reduce((0, 0)) { (ShapeRules.saturatingAdd($0.0, $1.parameters), ShapeRules.saturatingAdd($0.1, $1.multiplyAdds)) }
     }
 }

@@ -12,6 +12,13 @@ public final class WeightStore: @unchecked Sendable {
         self.keepAlive = keepAlive
     }
 
+    /// A store that starts with every value of `base`, borrowed (`base` is kept alive with it):
+    /// what the compiler rewrites, so the caller's store never changes.
+    public convenience init(borrowing base: WeightStore) {
+        self.init(source: base.source, keepAlive: base)
+        pointers = base.pointers
+    }
+
     deinit { for b in owned { b.deallocate() } }
 
     public subscript(name: String) -> UnsafePointer<Float>? { pointers[name] }
@@ -36,7 +43,7 @@ public final class WeightStore: @unchecked Sendable {
         return b
     }
 
-    /// Forgets every value not named in `names`, freeing the owned ones (what folding replaced).
+    /// Forgets every value not named in `names`, freeing the ones it owns (what folding replaced).
     public func retain(only names: Set<String>) {
         var kept: [UnsafeMutableBufferPointer<Float>] = []
         for b in owned {

@@ -46,6 +46,17 @@ struct GraphEditor {
         return id
     }
 
+    /// The values of a variable or constant node (a one-value constant broadcast to `count`),
+    /// nil for any other node.
+    func values(of id: NodeID, weights: WeightStore, count: Int) -> [Float]? {
+        let n = nodes[id]
+        switch n.op {
+        case .variable: return weights.values(n.name, count: count)
+        case let .constant(v): return v.count == count ? v : (v.count == 1 ? [Float](repeating: v[0], count: count) : nil)
+        default: return nil
+        }
+    }
+
     /// A name not used by any node: `base`, else `base_1`, ...
     func uniqueName(_ base: String) -> String {
         let used = Set(nodes.map(\.name))

@@ -24,20 +24,22 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         let options = runtime.runOptions()
-        let prepared = try prepareRun(graph, runtime, optimization, reference: false)
-        for note in prepared.notes { Stderr.write("graphc: note: \(note)\n") }
-        let interpreter = prepared.interpreter
-        _ = try reportingErrors { try interpreter.run(prepared.inputs) }
-        let result = Benchmark.measure(interpreter, warmup: warmup, iterations: iterations)
-        let batch = interpreter.batch
-        let macs = interpreter.multiplyAdds
+        let (executor, feeds) = try prepareExecution(graph, runtime, optimization, reference: false)
+        _ = try reportingErrors { try executor.run(feeds) }
+        let result = Benchmark.measure(executor, warmup: warmup, iterations: iterations)
+        let model = executor.model
+        let batch = model.batch
+        let macs = Double(model.multiplyAdds)
+        let median = result.median
         func ms(_ v: Double) -> String { String(format: "%.2f ms", v) }
         func mib(_ b: Int) -> String { String(format: "%.1f MiB", Double(b) / 1_048_576) }
-        print("graph       \(graph.file) (batch \(batch), \(options.threads) thread\(options.threads == 1 ? "" : "s"))")
-        print("latency     min \(ms(result.min))  median \(ms(result.median))  p90 \(ms(result.p90))  max \(ms(result.max))  (\(iterations) runs after \(warmup) warm-up)")
-        print(String(format: "throughput  %.1f images/s", Double(batch) / (result.median / 1000)))
+        let threads = "\(options.threads) thread" + (options.threads == 1 ? "" : "s")
+        print("graph       \(graph.file) (batch \(batch), \(threads))")
+        print("latency     min \(ms(result.min))  median \(ms(median))  p90 \(ms(result.p90))  max \(ms(result.max))  (\(iterations) runs after \(warmup) warm-up)")
+        print(String(format: "throughput  %.1f images/s", Double(batch) / (median / 1000)))
         print(String(format: "compute     %.3f G multiply-adds per run, %.1f GFLOP/s effective (2 x multiply-adds / median)",
-                     Double(macs) / 1e9, 2 * Double(macs) / (result.median / 1000) / 1e9))
-        print("memory      arena \(mib(interpreter.arenaBytes)), im2col scratch \(mib(interpreter.scratchBytes)), weights \(mib(interpreter.weightBytes)), peak RSS \(mib(Benchmark.peakResidentBytes))")
+                     macs / 1e9, 2 * macs / (median / 1000) / 1e9))
+        let memory = "arena \(mib(executor.arenaBytes)), im2col scratch \(mib(executor.scratchBytes)), weights \(mib(model.weightBytes))"
+        print("memory      \(memory), peak RSS \(mib(Benchmark.peakResidentBytes))")
     }
 }

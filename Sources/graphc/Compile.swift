@@ -1,7 +1,6 @@
 import ArgumentParser
+import GraphcCompiler
 import GraphcIR
-import GraphcPasses
-import GraphcRuntime
 
 /// `graphc compile FILE.graph -o model.gplan`: optimizes, plans memory, folds the weights and
 /// writes one file that `run`, `bench` and `shapes` load without redoing any of it.
@@ -24,25 +23,14 @@ struct Compile: ParsableCommand {
     func run() throws {
         // The batch stays unknown in the plan: --batch is what the arena is planned for, and
         // other batches are planned when the plan is loaded.
-        let evaluated = try graph.evaluate(printing: false, fillBatch: false)
-        let store = try reportingErrors { () throws -> WeightStore in
-            if let weights { return try WeightStore.load(safetensors: weights, for: evaluated.graph) }
-            Stderr.write("graphc: note: no --weights: the plan holds seeded initial values\n")
-            return WeightStore.initialize(evaluated.graph)
-        }
-        var program = Program(graph: evaluated.graph, weights: store)
-        try reportingErrors { try Pipeline.run(&program, options: optimization.pipelineOptions) }
-        let unknownBatch = program.graph.placeholders.contains { $0.shape.dims.first.map { $0 == nil } ?? false }
-        let batch = graph.batch ?? 1
-        let shapes = try reportingErrors { try MemoryReporting.concreteShapes(program.graph, batch: batch) }
-        let plan = MemoryPlan(graph: program.graph, shapes: shapes, reuse: !noReuse)
-        try reportingErrors {
-            try PlanFile.write(program: program, source: graph.file, shapes: shapes, plannedBatch: unknownBatch ? batch : nil,
-                               assignment: plan.assignment, to: output)
-        }
-        let ops = program.graph.nodes.filter { !$0.op.isSource }.count
-        print("wrote \(output): \(ops) ops, \(program.graph.variables.count) weight tensors"
-              + (unknownBatch ? ", planned for batch \(batch) (other batches are planned at load time)" : ""))
-        print(plan.report(graph: program.graph, weightBytes: MemoryReporting.weightBytes(program.graph)), terminator: "")
+        let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, weights: weights, reuse: !noReuse,
+                                   keepBatchUnknown: true)
+        let (model, seeded) = try request.load()
+        if seeded != nil { Stderr.write("graphc: note: no --weights: the plan holds seeded initial values\n") }
+        try reportingErrors { try PlanFile.write(model, to: output) }
+        let ops = model.graph.nodes.filter { !$0.op.isSource }.count
+        print("wrote \(output): \(ops) ops, \(model.graph.variables.count) weight tensors"
+              + (model.resolvedBatch.map { ", planned for batch \($0) (other batches are planned at load time)" } ?? ""))
+        print(MemoryReport.text(model), terminator: "")
     }
 }

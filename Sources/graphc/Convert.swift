@@ -1,5 +1,5 @@
 import ArgumentParser
-import GraphcRuntime
+import GraphcFormats
 
 /// `graphc convert FILE --pytorch state.safetensors -o weights.safetensors`.
 struct Convert: ParsableCommand {

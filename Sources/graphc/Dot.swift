@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import GraphcIR
-import GraphcPasses
-import GraphcRuntime
 
 /// `graphc dot FILE [--after PASS] -o graph.dot`: a Graphviz picture of the graph.
 struct Dot: ParsableCommand {
@@ -18,22 +16,23 @@ struct Dot: ParsableCommand {
     var output: String
 
     func run() throws {
-        let drawn: Graph
-        if graph.isPlan {
-            drawn = try reportingErrors { try graph.loadPlan() }.header.graph
-        } else {
-            let evaluated = try graph.evaluate(printing: false).graph
-            var program = Program(graph: evaluated, weights: WeightStore.initialize(evaluated))
-            if let after {
-                var options = optimization.pipelineOptions
-                if after != "all" {
-                    let names = try reportingErrors { try Pipeline.selected(options) }.map(\.name)
-                    guard let i = names.firstIndex(of: after) else { throw ValidationError("pass '\(after)' does not run with these options") }
-                    options.only = Array(names[...i])
-                }
-                try reportingErrors { try Pipeline.run(&program, options: options) }
+        let inputs = try graph.readInputFiles()
+        var drawn: Graph
+        if graph.isPlan || after != nil {
+            var request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, inputs: inputs)
+            var afterPass: Graph?
+            var ran: [String] = []
+            request.observe = { pass, g in
+                ran.append(pass.name)
+                if pass.name == after { afterPass = g }
             }
-            drawn = program.graph
+            let model = try request.load().model
+            if let after, after != "all", afterPass == nil, !graph.isPlan {
+                throw ValidationError("pass '\(after)' does not run with these options; they run: " + ran.joined(separator: ", "))
+            }
+            drawn = afterPass ?? model.graph
+        } else {
+            drawn = try graph.evaluate(printing: false, inputs: inputs).graph
         }
         let title = graph.file + (after.map { " after \($0)" } ?? "")
         do {

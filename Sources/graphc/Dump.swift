@@ -1,7 +1,6 @@
 import ArgumentParser
 import GraphcIR
 import GraphcPasses
-import GraphcRuntime
 
 /// `graphc dump FILE [--after PASS|all]`: the IR, one node a line; after a pass, or after every
 /// pass and the buffer planning (with each value's arena offset).
@@ -29,42 +28,24 @@ struct Dump: ParsableCommand {
     }
 
     func run() throws {
-        if graph.isPlan {
-            let plan = try reportingErrors { try graph.loadPlan() }
-            print(IRPrinter.print(plan.header.graph, locations: !noLocations, annotations: offsets(plan.header.graph, plan.header.shapes, plan.header.assignment)), terminator: "")
-            return
-        }
-        let result = try graph.evaluate(printing: prints)
-        guard let after else {
-            print(IRPrinter.print(result.graph, locations: !noLocations), terminator: "")
-            return
-        }
-        let store = try reportingErrors { try weights.map { try WeightStore.load(safetensors: $0, for: result.graph) } ?? WeightStore.initialize(result.graph) }
-        var program = Program(graph: result.graph, weights: store)
-        try reportingErrors {
-            try Pipeline.run(&program, options: optimization.pipelineOptions) { pass, g in
-                guard after == "all" || after == pass.name else { return }
-                print("// after \(pass.name)")
-                print(IRPrinter.print(g, locations: !noLocations), terminator: "")
+        let inputs = try graph.readInputFiles()
+        if !graph.isPlan, after == nil || prints {
+            let evaluated = try graph.evaluate(printing: prints, inputs: inputs).graph
+            if after == nil {
+                print(IRPrinter.print(evaluated, locations: !noLocations), terminator: "")
+                return
             }
         }
-        if after == "all" || after == "PlanBuffers" {
-            let shapes = try reportingErrors { try MemoryReporting.concreteShapes(program.graph, batch: graph.batch ?? 1) }
-            let plan = MemoryPlan(graph: program.graph, shapes: shapes)
-            print("// after PlanBuffers (batch \(graph.batch ?? 1), arena \(plan.arenaBytes) bytes)")
-            print(IRPrinter.print(program.graph, locations: !noLocations, annotations: offsets(program.graph, shapes, plan.assignment)), terminator: "")
+        var request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, weights: weights, inputs: inputs)
+        request.observe = { pass, g in
+            guard after == "all" || after == pass.name else { return }
+            print("// after \(pass.name)")
+            print(IRPrinter.print(g, locations: !noLocations), terminator: "")
         }
-    }
-
-    /// `[arena +offset, bytes]` for every planned value, and its im2col scratch.
-    func offsets(_ g: Graph, _ shapes: [[Int]], _ a: BufferAssignment) -> [NodeID: String] {
-        var notes: [NodeID: String] = [:]
-        for node in g.nodes {
-            guard let offset = a.valueOffset[node.id] else { continue }
-            var note = "[arena +\(offset), \(shapes[node.id].reduce(1, *) * 4) bytes"
-            if let s = a.scratchArea(for: node.id) { note += "; im2col +\(s.offset), \(s.elements * 4) bytes" }
-            notes[node.id] = note + "]"
+        let model = try request.load().model
+        if graph.isPlan || after == "all" || after == "PlanBuffers" {
+            if !graph.isPlan { print("// after PlanBuffers (batch \(model.batch), arena \(model.assignment.arenaBytes) bytes)") }
+            print(IRPrinter.print(model, locations: !noLocations), terminator: "")
         }
-        return notes
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
+import GraphcFormats
 import GraphcIR
-import GraphcRuntime
 
 /// `graphc init FILE -o w.safetensors`: writes seeded initial values for every variable.
 struct Init: ParsableCommand {

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import GraphcIR
-import GraphcPasses
-import GraphcRuntime
 
 /// `graphc plan FILE -o plan.svg`: a picture of the memory plan.
 struct Plan: ParsableCommand {
@@ -18,27 +16,15 @@ struct Plan: ParsableCommand {
     var output: String
 
     func run() throws {
-        let g: Graph
-        let plan: MemoryPlan
-        if graph.isPlan {
-            let loaded = try reportingErrors { try graph.loadPlan() }
-            g = loaded.header.graph
-            plan = MemoryPlan(graph: g, shapes: loaded.header.shapes, reuse: !noReuse)
-        } else {
-            let evaluated = try graph.evaluate(printing: false).graph
-            let (program, p) = try reportingErrors {
-                try MemoryReporting.plan(evaluated, batch: graph.batch ?? 1, pipeline: optimization.pipelineOptions, reuse: !noReuse)
-            }
-            g = program.graph
-            plan = p
-        }
+        let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, reuse: !noReuse, inputs: try graph.readInputFiles())
+        let model = try request.load().model
         do {
-            try PlanPicture.svg(plan, graph: g, title: graph.file).write(toFile: output, atomically: true, encoding: .utf8)
+            try PlanPicture.svg(model, title: graph.file).write(toFile: output, atomically: true, encoding: .utf8)
         } catch {
             Stderr.write("graphc: error: \(output): cannot write: \(error.localizedDescription)\n")
             throw ExitCode(1)
         }
         print("wrote \(output)")
-        print(plan.report(graph: g, weightBytes: MemoryReporting.weightBytes(g)), terminator: "")
+        print(MemoryReport.text(model), terminator: "")
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import GraphcFormats
+import GraphcIR
 import GraphcRuntime
 
 /// `graphc run FILE`: executes the graph on weights and inputs and summarises the outputs.
@@ -17,18 +19,33 @@ struct Run: ParsableCommand {
     var reference = false
 
     func run() throws {
-        let prepared = try prepareRun(graph, runtime, optimization, reference: reference)
-        for note in prepared.notes { Stderr.write("graphc: note: \(note)\n") }
-        let results = try reportingErrors { try prepared.interpreter.run(prepared.inputs) }
-        let outputs = prepared.interpreter.outputs
-        for (id, tensor) in zip(outputs, results) {
-            print(OutputSummary.describe(name: prepared.graph[id].tensorName, tensor), terminator: "")
+        let (executor, feeds) = try prepareExecution(graph, runtime, optimization, reference: reference)
+        let results = try reportingErrors { try executor.run(feeds) }
+        let model = executor.model
+        for (id, tensor) in zip(model.outputs, results) {
+            print(OutputSummary.describe(name: model.graph[id].tensorName, tensor), terminator: "")
         }
         if let output, let first = results.first {
             try reportingErrors { try NumPyFile.write(first, to: output) }
             if results.count > 1 {
-                Stderr.write("graphc: note: wrote \(prepared.graph[outputs[0]].tensorName) to \(output); the graph has \(results.count) outputs\n")
+                Stderr.write("graphc: note: wrote \(model.graph[model.outputs[0]].tensorName) to \(output); the graph has \(results.count) outputs\n")
             }
         }
     }
+}
+
+/// The compiled model bound to an executor, and the data to feed it, for `run` and `bench`.
+/// Reference kernels need every value in its own buffer, so they compile without reuse.
+func prepareExecution(_ graph: GraphOptions, _ runtime: RuntimeOptions, _ optimization: OptimizationOptions,
+                      reference: Bool) throws -> (Executor, [String: HostTensor]) {
+    let inputs = try graph.readInputFiles()
+    let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, weights: runtime.weights, seed: runtime.seed,
+                               reuse: !runtime.noReuse && !reference, inputs: inputs)
+    let (model, seeded) = try request.load()
+    if let seeded, seeded > 0 {
+        Stderr.write("graphc: note: no --weights: the \(seeded) variables hold seeded initial values (seed \(runtime.seed))\n")
+    }
+    let feeds = Feeds.make(for: model, files: inputs, seed: runtime.seed)
+    let executor = try reportingErrors { try Executor(model: model, options: runtime.runOptions(reference: reference)) }
+    return (executor, feeds)
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
+import GraphcCompiler
 import GraphcIR
-import GraphcPasses
-import GraphcRuntime
 
 /// `graphc shapes FILE`: runs the file's prints, then a table of every op (name, op, output
 /// shape, parameters, multiply-adds) or, with --depth, one row per block.
@@ -27,33 +26,20 @@ struct Shapes: ParsableCommand {
     }
 
     func run() throws {
-        if graph.isPlan {
-            // A compiled plan: its optimized graph and stored shapes; no file to print from.
-            let plan = try reportingErrors { try graph.loadPlan() }
-            let g = plan.header.graph
-            if !noTable {
-                let rows = depth.map { Statistics.rows(g, depth: $0) } ?? Statistics.rows(g)
-                print(Statistics.table(rows, batchKnown: g.placeholders.allSatisfy { $0.shape[0] != nil }), terminator: "")
-            }
-            if memory {
-                let report = MemoryPlan(graph: g, shapes: plan.header.shapes)
-                print("")
-                print(report.report(graph: g, weightBytes: MemoryReporting.weightBytes(g)), terminator: "")
-                print("  stored arena              \(plan.header.assignment.arenaBytes) bytes" + (plan.header.plannedBatch.map { " (planned for batch \($0))" } ?? ""))
-            }
-            return
-        }
-        let result = try graph.evaluate()
+        let inputs = try graph.readInputFiles()
+        // A compiled plan has no file to print from: its optimized graph is the table.
+        let shown = graph.isPlan ? nil : try graph.evaluate(inputs: inputs).graph
+        let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, inputs: inputs)
+        let model = graph.isPlan || memory ? try request.load().model : nil
+        let g = shown ?? model!.graph
         if !noTable {
-            let rows = depth.map { Statistics.rows(result.graph, depth: $0) } ?? Statistics.rows(result.graph)
-            let batchKnown = result.graph.placeholders.allSatisfy { $0.shape[0] != nil }
-            print("")
-            print(Statistics.table(rows, batchKnown: batchKnown), terminator: "")
+            let rows = depth.map { Statistics.rows(g, depth: $0) } ?? Statistics.rows(g)
+            if !graph.isPlan { print("") }
+            print(ShapeTable.table(rows, batchKnown: g.placeholders.allSatisfy { $0.shape[0] != nil }), terminator: "")
         }
-        if memory {
-            let (program, plan) = try reportingErrors { try MemoryReporting.plan(result.graph, batch: graph.batch ?? 1, pipeline: optimization.pipelineOptions) }
+        if memory, let model {
             print("")
-            print(plan.report(graph: program.graph, weightBytes: MemoryReporting.weightBytes(program.graph)), terminator: "")
+            print(MemoryReport.text(model), terminator: "")
         }
     }
 }

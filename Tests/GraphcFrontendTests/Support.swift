@@ -36,7 +36,7 @@ func options(definitions: [(String, String)] = [], batch: Int? = nil, inputs: [(
     var o = EvaluationOptions()
     o.definitions = definitions.map { (name: $0.0, value: $0.1) }
     o.batch = batch
-    o.inputShapes = inputs.map { (name: $0.0, dims: $0.1) }
+    o.inputShapes = inputs.map { (name: $0.0, dims: $0.1, origin: "--input \($0.0)") }
     o.printSink = sink
     return o
 }

@@ -73,21 +73,20 @@ import Testing
 
 /// Liveness: who shares a buffer, and for how long.
 @Suite struct LivenessTests {
-    func graph(_ source: String) throws -> (Graph, [[Int]]) {
-        let p = try program(source)
+    func graph(_ build: (GraphBuilder) throws -> Void) throws -> (Graph, [[Int]], (String) -> NodeID) {
+        let p = try program(build)
         let shapes = p.graph.nodes.map { $0.shape.dims.map { $0 ?? 1 } }
-        return (p.graph, shapes)
+        let g = p.graph
+        return (g, shapes, { name in g.nodes.first { $0.name == name }!.id })
     }
 
     @Test func elementwiseOpsRunInPlaceOnTheirLastRead() throws {
-        let (g, shapes) = try graph("""
-        x = placeholder(float32, [1, 4, 4, 8])
-        a = conv2d(x, 8, 3, activation_fn=None, biases_initializer=None, scope='a')
-        r = relu(a)
-        output(r + x)
-        """)
+        let (g, shapes, id) = try graph { b in
+            let x = try b.placeholder(shape: TensorShape([1, 4, 4, 8]))
+            let r = try b.relu(try b.conv(x, 8, 3, biases: false, scope: "a"))
+            b.markOutput(try b.add(.add, [r, x], name: "add"))
+        }
         let l = Liveness(graph: g, shapes: shapes)
-        let id = { (name: String) in g.nodes.first { $0.name == name }!.id }
         // relu overwrites the conv output; the add is the last reader of both its inputs and
         // overwrites its second (x).
         #expect(l.bufferOf[id("Relu")] == l.bufferOf[id("a/Conv2D")])
@@ -96,26 +95,24 @@ import Testing
     }
 
     @Test func aValueStillReadLaterIsNotOverwritten() throws {
-        let (g, shapes) = try graph("""
-        x = placeholder(float32, [1, 4, 4, 8])
-        r = relu(x)
-        output(conv2d(r, 8, 1, activation_fn=None, scope='c') + x)
-        """)
+        let (g, shapes, id) = try graph { b in
+            let x = try b.placeholder(shape: TensorShape([1, 4, 4, 8]))
+            let r = try b.relu(x)
+            b.markOutput(try b.add(.add, [try b.conv(r, 8, 1, scope: "c"), x], name: "add"))
+        }
         let l = Liveness(graph: g, shapes: shapes)
-        let id = { (name: String) in g.nodes.first { $0.name == name }!.id }
         #expect(l.bufferOf[id("Relu")] != l.bufferOf[id("Placeholder")])
         // x lives until the add at the last step.
         #expect(l.buffers[l.bufferOf[id("Placeholder")]!].last == l.stepCount - 1)
     }
 
     @Test func viewsShareTheirInputsBuffer() throws {
-        let (g, shapes) = try graph("""
-        x = placeholder(float32, [2, 1, 1, 10])
-        s = squeeze(relu(x))
-        output(softmax(s))
-        """)
+        let (g, shapes, id) = try graph { b in
+            let x = try b.placeholder(shape: TensorShape([2, 1, 1, 10]))
+            let s = try b.add(.squeeze(axes: [1, 2]), [try b.relu(x)], name: "Squeeze")
+            b.markOutput(try b.add(.softmax, [s], name: "Softmax"))
+        }
         let l = Liveness(graph: g, shapes: shapes)
-        let id = { (name: String) in g.nodes.first { $0.name == name }!.id }
         #expect(l.bufferOf[id("Squeeze")] == l.bufferOf[id("Relu")])
     }
 }

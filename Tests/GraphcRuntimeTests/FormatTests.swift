@@ -1,4 +1,5 @@
 import Foundation
+import GraphcFormats
 import GraphcIR
 import Testing
 @testable import GraphcRuntime

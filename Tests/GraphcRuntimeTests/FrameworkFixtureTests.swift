@@ -1,7 +1,7 @@
 import Foundation
 import GraphcFrontend
+import GraphcFormats
 import GraphcIR
-import GraphcPasses
 import Testing
 @testable import GraphcRuntime
 
@@ -18,10 +18,7 @@ import Testing
     func data(_ file: String) -> String { Self.fixtures.appendingPathComponent("data").appendingPathComponent(file).path }
 
     func graph(_ name: String) throws -> Graph {
-        var options = EvaluationOptions()
-        options.searchPaths = [Self.root.appendingPathComponent("Graphs").path]
-        options.printSink = { _ in }
-        return try GraphFile.evaluate(path: Self.fixtures.appendingPathComponent("\(name).graph").path, options: options).graph
+        try evaluate("Tests/Fixtures/\(name).graph", searchPaths: [Self.root.appendingPathComponent("Graphs").path])
     }
 
     /// Runs `name` with `weights` (optimized unless `optimize` is false) and returns
@@ -29,17 +26,10 @@ import Testing
     func errors(_ name: String, weights: WeightStore? = nil, reference: Bool = false, optimize: Bool = true) throws -> (Float, Float) {
         let unoptimized = try graph(name)
         let store = try weights ?? WeightStore.load(safetensors: data("\(name).weights.safetensors"), for: unoptimized)
-        var program = Program(graph: unoptimized, weights: store)
-        var options = PipelineOptions()
-        options.optimize = optimize
-        try Pipeline.run(&program, options: options)
-        let g = program.graph
         let input = try NumPyFile.read(path: data("\(name).input.npy"))
         let expected = try NumPyFile.read(path: data("\(name).output.npy"))
-        let placeholder = try #require(g.placeholders.first)
-        let interpreter = try Interpreter(graph: g, weights: program.weights, inputShapes: [placeholder.id: input.shape],
-                                          options: RunOptions(threads: 2, reference: reference))
-        let output = try interpreter.run([placeholder.id: input])[0]
+        let placeholder = try #require(unoptimized.placeholders.first)
+        let output = try execute(unoptimized, weights: store, feeds: [placeholder.name: input], optimize: optimize, reference: reference)[0]
         #expect(output.shape == expected.shape, "\(name)")
         let error = zip(output.data, expected.data).map { abs($0 - $1) }.max() ?? .infinity
         return (error, expected.data.map(abs).max() ?? 0)

@@ -1,4 +1,5 @@
 import GraphcIR
+import GraphcTestSupport
 import Testing
 @testable import GraphcRuntime
 
@@ -14,15 +15,11 @@ import Testing
         b.markOutput(try make(b))
         let graph = b.graph
         let weights = WeightStore.initialize(graph, seed: 7)
-        var inputs: [NodeID: HostTensor] = [:]
-        for p in graph.placeholders {
-            let shape = p.shape.dims.map { $0! }
-            var rng = SeededRandom(seed: 3, name: p.name)
-            inputs[p.id] = HostTensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.uniform() * 2 - 1 })
-        }
-        let shapes = inputs.mapValues(\.shape)
-        let fast = try Interpreter(graph: graph, weights: weights, inputShapes: shapes, options: RunOptions(threads: threads)).run(inputs)[0]
-        let slow = try Interpreter(graph: graph, weights: weights, inputShapes: shapes, options: RunOptions(threads: 1, reference: true)).run(inputs)[0]
+        var feeds: [String: HostTensor] = [:]
+        for p in graph.placeholders { feeds[p.name] = Tensors.uniform(p.shape.dims.map { $0! }, seed: 3, name: p.name) }
+        // Unoptimized, so each op reaches its own kernel.
+        let fast = try execute(graph, weights: weights, feeds: feeds, optimize: false, threads: threads)[0]
+        let slow = try execute(graph, weights: weights, feeds: feeds, optimize: false, reference: true, threads: 1)[0]
         #expect(fast.shape == slow.shape)
         let scale = max(slow.data.map(abs).max() ?? 0, 1e-6)
         return zip(fast.data, slow.data).map { abs($0 - $1) }.max().map { $0 / scale } ?? 0

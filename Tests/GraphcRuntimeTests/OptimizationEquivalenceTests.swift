@@ -1,7 +1,6 @@
 import Foundation
 import GraphcFrontend
 import GraphcIR
-import GraphcPasses
 import Testing
 @testable import GraphcRuntime
 
@@ -37,26 +36,18 @@ import Testing
     }
 
     func run(_ graph: Graph, _ weights: WeightStore, optimize: Bool, reuse: Bool = true, batch: Int = 1) throws -> [HostTensor] {
-        var program = Program(graph: graph, weights: weights)
-        var options = PipelineOptions()
-        options.optimize = optimize
-        try Pipeline.run(&program, options: options)
-        var inputs: [NodeID: HostTensor] = [:]
-        for p in program.graph.placeholders {
+        var feeds: [String: HostTensor] = [:]
+        for p in graph.placeholders {
             let shape = p.shape.dims.map { $0 ?? batch }
             var rng = SeededRandom(seed: 5, name: p.name)
-            inputs[p.id] = HostTensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.uniform() })
+            feeds[p.name] = HostTensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.uniform() })
         }
-        let interpreter = try Interpreter(graph: program.graph, weights: program.weights, inputShapes: inputs.mapValues(\.shape),
-                                          options: RunOptions(threads: 2, reuse: reuse))
-        return try interpreter.run(inputs)
+        return try execute(graph, weights: weights, feeds: feeds, optimize: optimize, reuse: reuse)
     }
 
     @Test(arguments: graphs)
     func optimizedMatchesUnoptimized(_ name: String) throws {
-        var options = EvaluationOptions()
-        options.printSink = { _ in }
-        let graph = try GraphFile.evaluate(path: Self.root.appendingPathComponent("Graphs/\(name).graph").path, options: options).graph
+        let graph = try evaluate("Graphs/\(name).graph")
         let weights = Self.weights(for: graph)
         let plain = try run(graph, weights, optimize: false, reuse: false)
         let optimized = try run(graph, weights, optimize: true)
@@ -72,9 +63,7 @@ import Testing
     /// Graphs whose batch is unknown, run at batches other than the one they were built for.
     @Test(arguments: [("seed000_slim_resnet_mnist", 1), ("seed000_slim_resnet_mnist", 3), ("seed001_keras_resnet18", 2)])
     func optimizedMatchesUnoptimizedAtOtherBatches(_ name: String, _ batch: Int) throws {
-        var options = EvaluationOptions()
-        options.printSink = { _ in }
-        let graph = try GraphFile.evaluate(path: Self.root.appendingPathComponent("Graphs/\(name).graph").path, options: options).graph
+        let graph = try evaluate("Graphs/\(name).graph")
         let weights = Self.weights(for: graph)
         let plain = try run(graph, weights, optimize: false, reuse: false, batch: batch)
         let optimized = try run(graph, weights, optimize: true, batch: batch)

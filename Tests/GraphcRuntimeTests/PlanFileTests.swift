@@ -1,7 +1,9 @@
 import Foundation
 import GraphcFrontend
+@testable import GraphcCompiler
+import GraphcFormats
 import GraphcIR
-import GraphcPasses
+import GraphcTestSupport
 import Testing
 @testable import GraphcRuntime
 
@@ -9,70 +11,54 @@ import Testing
 /// and every corruption is an error naming the file.
 @Suite struct PlanFileTests {
     static let root = repositoryRoot
-    let folder: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("graphc-plans-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }()
+    let folder = Repository.temporaryFolder("graphc-plans")
 
     /// The small ResNet fixture with its framework weights, compiled for batch `batch`.
     func compile(batch: Int, to name: String) throws -> (path: String, graph: Graph, weights: WeightStore) {
-        var options = EvaluationOptions()
-        options.searchPaths = [Self.root.appendingPathComponent("Graphs").path]
-        options.printSink = { _ in }
-        let graph = try GraphFile.evaluate(path: Self.root.appendingPathComponent("Tests/Fixtures/small_resnet.graph").path, options: options).graph
-        let weights = try WeightStore.load(safetensors: Self.root.appendingPathComponent("Tests/Fixtures/data/small_resnet.weights.safetensors").path, for: graph)
-        var program = Program(graph: graph, weights: weights)
-        try Pipeline.run(&program)
-        let shapes = try MemoryReporting.concreteShapes(program.graph, batch: batch)
-        let plan = MemoryPlan(graph: program.graph, shapes: shapes)
+        let graph = try evaluate("Tests/Fixtures/small_resnet.graph", searchPaths: [Repository.path("Graphs")])
+        let weights = try WeightStore.load(safetensors: Repository.path("Tests/Fixtures/data/small_resnet.weights.safetensors"), for: graph)
+        let model = try Compiler.compile(graph, weights: weights, source: "small_resnet.graph", options: CompileOptions(batch: batch))
         let path = folder.appendingPathComponent(name).path
-        try PlanFile.write(program: program, source: "small_resnet.graph", shapes: shapes, plannedBatch: nil, assignment: plan.assignment, to: path)
+        try PlanFile.write(model, to: path)
         return (path, graph, weights)
     }
 
     @Test func aCompiledPlanRunsLikeTheFramework() throws {
         let (path, _, _) = try compile(batch: 2, to: "small.gplan")
         let loaded = try PlanFile.read(path: path)
-        let input = try NumPyFile.read(path: Self.root.appendingPathComponent("Tests/Fixtures/data/small_resnet.input.npy").path)
-        let expected = try NumPyFile.read(path: Self.root.appendingPathComponent("Tests/Fixtures/data/small_resnet.output.npy").path)
-        let run = try Runner.prepare(plan: loaded, inputFiles: [:], batch: nil, options: RunOptions(threads: 2))
-        // The stored assignment is used as is: nothing was planned at load time.
-        #expect(run.interpreter.memoryPlan == nil)
-        let p = try #require(loaded.header.graph.placeholders.first)
-        let output = try run.interpreter.run([p.id: input])[0]
-        let scale = expected.data.map(abs).max()!
-        #expect(zip(output.data, expected.data).map { abs($0 - $1) }.max()! <= 1e-4 * scale)
+        let input = try NumPyFile.read(path: Repository.path("Tests/Fixtures/data/small_resnet.input.npy"))
+        let expected = try NumPyFile.read(path: Repository.path("Tests/Fixtures/data/small_resnet.output.npy"))
+        // The stored assignment is used as is: nothing is planned again for the planned shapes.
+        let p = try #require(loaded.graph.placeholders.first)
+        var options = CompileOptions()
+        options.inputShapes = [p.name: input.shape]
+        #expect(try Compiler.replan(loaded, options: options) === loaded)
+        let output = try Executor(model: loaded, options: RunOptions(threads: 2)).run([p.name: input])[0]
+        #expect(Tensors.relativeError(output, expected) <= 1e-4)
         // Folded weights are read in place from the mapped file.
         #expect(loaded.weights.source == path)
     }
 
     @Test func anotherBatchIsPlannedAtLoadTime() throws {
-        var options = EvaluationOptions()
-        options.printSink = { _ in }
         let graph = try GraphFile.evaluate(source: """
         x = placeholder(float32, [None, 16, 16, 3], name='x')
         y = relu(batch_norm(conv2d(x, 4, 3, activation_fn=None), scale=True))
         output(fully_connected(flatten(y), 5, activation_fn=None))
-        """, path: "batchless.graph", options: options).graph
+        """, path: "batchless.graph", options: .quiet).graph
         let weights = WeightStore.initialize(graph, seed: 3)
-        var program = Program(graph: graph, weights: weights)
-        try Pipeline.run(&program)
-        let shapes = try MemoryReporting.concreteShapes(program.graph, batch: 2)
+        let model = try Compiler.compile(graph, weights: weights, source: "batchless.graph", options: CompileOptions(batch: 2))
         let path = folder.appendingPathComponent("batchless.gplan").path
-        try PlanFile.write(program: program, source: "batchless.graph", shapes: shapes, plannedBatch: 2,
-                           assignment: MemoryPlan(graph: program.graph, shapes: shapes).assignment, to: path)
+        try PlanFile.write(model, to: path)
         let loaded = try PlanFile.read(path: path)
-        #expect(loaded.header.plannedBatch == 2)
+        #expect(loaded.resolvedBatch == 2)
         // Batch 3: planned again at load time, and equal to the unoptimized graph's output.
-        let run = try Runner.prepare(plan: loaded, inputFiles: [:], batch: 3, options: RunOptions(threads: 2))
-        #expect(run.interpreter.memoryPlan != nil)
-        let output = try run.interpreter.run(run.inputs)[0]
+        let replanned = try Compiler.replan(loaded, options: CompileOptions(batch: 3))
+        #expect(replanned !== loaded)
+        let input = Tensors.uniform([3, 16, 16, 3], seed: 1, name: "x")
+        let output = try Executor(model: replanned, options: RunOptions(threads: 2)).run(["x": input])[0]
         #expect(output.shape == [3, 5])
-        let x = try #require(graph.placeholders.first)
-        let plain = try Interpreter(graph: graph, weights: weights, inputShapes: [x.id: [3, 16, 16, 3]], options: RunOptions(threads: 1, reuse: false))
-        let expected = try plain.run([x.id: run.inputs.values.first!])[0]
-        #expect(zip(output.data, expected.data).map { abs($0 - $1) }.max()! <= 1e-5 * expected.data.map(abs).max()!)
+        let expected = try execute(graph, weights: weights, feeds: ["x": input], optimize: false, reuse: false, threads: 1)[0]
+        #expect(Tensors.relativeError(output, expected) <= 1e-5)
     }
 
     @Test func corruptPlansAreErrorsNamingTheFile() throws {
@@ -94,7 +80,7 @@ import Testing
         var magic = bytes; magic[0] = 0x58
         #expect(try problem(magic, "magic.gplan") == "not a graphc plan (bad magic); compile one with graphc compile")
         var version = bytes; version[8] = 9
-        #expect(try problem(version, "version.gplan") == "plan version 9 is not supported (this graphc reads version 1); recompile it")
+        #expect(try problem(version, "version.gplan") == "plan version 9 is not supported (this graphc reads version 2); recompile it")
         var flipped = bytes; flipped[bytes.count - 7] ^= 0x10
         #expect(try problem(flipped, "flipped.gplan") == "corrupted: the checksum does not match its contents")
         var header = bytes; header[80] ^= 0x01

@@ -184,17 +184,16 @@ extension Evaluator {
         if let override = options.inputShapes.last(where: { $0.name == uniqueName }) {
             dims = override.dims
         }
-        if let data = options.inputData.last(where: { $0.name == uniqueName }) {
-            guard data.dims.count == dims.count, zip(data.dims, dims).allSatisfy({ $1 == nil || $0 == $1! }) else {
-                throw args.error("--input \(uniqueName)=\(data.path) holds shape \(TensorShape(data.dims.map { $0 })), but placeholder '\(uniqueName)' is \(TensorShape(dims))")
-            }
-            dims = data.dims
+        let data = options.inputData.last(where: { $0.name == uniqueName })
+        let resolved: TensorShape
+        do {
+            resolved = try ShapeResolution.placeholderShape(TensorShape(dims), fed: data?.dims, batch: options.batch)
+        } catch {
+            throw args.error("\(data!.origin) holds shape \(TensorShape(data!.dims)), but placeholder '\(uniqueName)' is \(TensorShape(dims))")
         }
         placeholdersSeen.insert(uniqueName)
-        if let batch = options.batch, !dims.isEmpty, dims[0] == nil {
-            dims[0] = batch
-            batchUsed = true
-        }
+        if data == nil, options.batch != nil, dims.first == .some(nil) { batchUsed = true }
+        dims = resolved.dims
         return .tensor(try builder.placeholder(name: requestedName, shape: TensorShape(dims)))
     }
 }

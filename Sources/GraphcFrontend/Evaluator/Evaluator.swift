@@ -6,6 +6,8 @@ import GraphcIR
 public struct EvaluationResult: Sendable {
     public let graph: Graph
     public let warnings: [Diagnostic]
+    /// Whether `EvaluationOptions.batch` filled some placeholder's unknown batch.
+    public let batchUsed: Bool
 }
 
 /// Evaluates graph files define-then-run: statements run like Python, ops add nodes to a
@@ -89,19 +91,17 @@ final class Evaluator {
                 let known = declaredFlags.isEmpty ? "it declares no flags" : "its flags are: " + declaredFlags.joined(separator: ", ")
                 throw Diagnostic("-D \(name) is not used by \(file.path); \(known)" + Spelling.didYouMean(name, among: declaredFlags), at: nil)
             }
-            for name in options.inputShapes.map(\.name) + options.inputData.map(\.name) where !placeholdersSeen.contains(name) {
+            let requested = options.inputShapes.map { ($0.name, $0.origin) } + options.inputData.map { ($0.name, $0.origin) }
+            for (name, origin) in requested where !placeholdersSeen.contains(name) {
                 let known = placeholdersSeen.sorted().joined(separator: ", ")
-                throw Diagnostic("--input \(name): the graph has no placeholder named '\(name)'" + (known.isEmpty ? "" : "; placeholders: \(known)"), at: nil)
-            }
-            if let batch = options.batch, !batchUsed {
-                warnings.append(Diagnostic("--batch \(batch) has no effect: no placeholder has an unknown batch dimension", at: nil, severity: .warning))
+                throw Diagnostic("\(origin): the graph has no placeholder named '\(name)'" + (known.isEmpty ? "" : "; placeholders: \(known)"), at: nil)
             }
         } catch let d as Diagnostic {
             throw DiagnosticError(warnings + [d])
         } catch {
             throw DiagnosticError(Diagnostic("internal error: \(error)", at: nil))
         }
-        return EvaluationResult(graph: builder.graph, warnings: warnings)
+        return EvaluationResult(graph: builder.graph, warnings: warnings, batchUsed: batchUsed)
     }
 
     /// Runs a file's statements in a fresh global environment and returns it as a module.

@@ -4,15 +4,23 @@ public struct EvaluationOptions: Sendable {
     public var definitions: [(name: String, value: String)] = []
     /// Fills the unknown (None) batch dimension of placeholders.
     public var batch: Int?
-    /// `--input NAME=D0,D1,...`: replaces a placeholder's shape (-1 or ? for unknown).
-    public var inputShapes: [(name: String, dims: [Int?])] = []
-    /// `--input NAME=x.npy`: the shape of the data fed to a placeholder; it must agree with the
-    /// placeholder's known dimensions and fills its unknown ones.
-    public var inputData: [(name: String, path: String, dims: [Int])] = []
+    /// Replaces a placeholder's declared shape (nil for unknown). `origin` is how the caller
+    /// names this request in messages (the command line: `--input x=1,224,224,3`).
+    public var inputShapes: [(name: String, dims: [Int?], origin: String)] = []
+    /// The shape of the data a placeholder will be fed; it must agree with the placeholder's
+    /// known dimensions and fills its unknown ones. `origin` names it in messages.
+    public var inputData: [(name: String, dims: [Int], origin: String)] = []
     /// Extra folders searched by `import`, after the importing file's folder.
     public var searchPaths: [String] = []
     /// Where `print` writes; defaults to standard output.
     public var printSink: (@Sendable (String) -> Void)?
 
     public init() {}
+
+    /// Options whose `print`s go nowhere: evaluation for the graph alone.
+    public static var quiet: EvaluationOptions {
+        var o = EvaluationOptions()
+        o.printSink = { _ in }
+        return o
+    }
 }

@@ -4,10 +4,9 @@ import GraphcIR
 /// computing node, in graph order). Shared by the buffer planner and the dumps.
 ///
 /// - Reshape and squeeze are views: they use their input's buffer.
-/// - An op may run in place on an input when it is that buffer's last reader, the shapes
-///   match and the op reads each element before writing the same element: elementwise ops
-///   (activations, bias add, batch norm, ScaleShift, softmax, add and mul of equal shapes) and
-///   a fused convolution or matmul on its residual (the GEMM accumulates onto the shortcut).
+/// - An op may run in place on an input its schema lists in `inPlaceInputs` when it is that
+///   buffer's last reader and the sizes match: elementwise ops, softmax, and a fused
+///   convolution or matmul on its residual (the GEMM accumulates onto the shortcut).
 /// - Graph results live to the last step; placeholders from the first.
 public struct Liveness: Sendable {
     /// A buffer: the values in it, its size and the steps it is live at (inclusive).
@@ -87,21 +86,9 @@ public struct Liveness: Sendable {
         self.buffers = buffers
     }
 
-    static func isView(_ op: Op) -> Bool {
-        switch op {
-        case .reshape, .squeeze: return true
-        default: return false
-        }
-    }
+    /// Reshape and squeeze: the output is the input's memory (the op's schema says so).
+    static func isView(_ op: Op) -> Bool { op.schema.isView }
 
-    /// Inputs the op may overwrite with its output, in order of preference.
-    static func inPlaceCandidates(_ node: Node) -> [Int] {
-        switch node.op {
-        case .relu, .relu6, .sigmoid, .tanh, .biasAdd, .batchNorm, .scaleShift, .softmax: return [0]
-        case .add, .mul: return [1, 0]
-        case let .conv2d(a) where a.epilogue.residual: return [node.inputs.count - 1]
-        case let .matMul(e) where e.residual: return [node.inputs.count - 1]
-        default: return []
-        }
-    }
+    /// Inputs the op may overwrite with its output, in order of preference (the op's schema).
+    static func inPlaceCandidates(_ node: Node) -> [Int] { node.op.schema.inPlaceInputs }
 }

@@ -19,4 +19,16 @@ enum EliminateDeadCode {
         for id in graph.nodes.indices where !needed[id] { editor.remove(id) }
         return editor.finish()
     }
+
+    /// Removes only variables and constants nothing reads (what a rewrite left behind), keeping
+    /// every computing node: the cleanup lowerings do, which run at -O0 too.
+    static func unusedSources(_ graph: Graph) -> Graph {
+        var editor = GraphEditor(graph)
+        var read = [Bool](repeating: false, count: graph.nodes.count)
+        for node in graph.nodes { for i in node.inputs { read[i] = true } }
+        for node in graph.nodes where node.op.isSource && node.op != .placeholder && !read[node.id] && !editor.isOutput(node.id) {
+            editor.remove(node.id)
+        }
+        return editor.finish()
+    }
 }

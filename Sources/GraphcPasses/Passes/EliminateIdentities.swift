@@ -18,13 +18,8 @@ enum EliminateIdentities {
 
     static func isIdentity(_ node: Node, _ graph: Graph) -> Bool {
         switch node.op {
-        case .reshape, .squeeze:
-            return graph[node.inputs[0]].shape == node.shape
-        case let .maxPool(a), let .avgPool(a):
-            return a.windowH == 1 && a.windowW == 1 && a.strideH == 1 && a.strideW == 1
-                && (a.padding == .valid || a.padding == .same || a.padding == .explicit(top: 0, bottom: 0, left: 0, right: 0))
-        default:
-            return false
+        case let .maxPool(a), let .avgPool(a): return a.isIdentity
+        default: return node.op.schema.isView && graph[node.inputs[0]].shape == node.shape
         }
     }
 }

@@ -1,8 +1,7 @@
-import Foundation
 import GraphcIR
 
-/// FoldConstants: computes at compile time the elementwise ops (add, mul, relu, relu6,
-/// sigmoid, tanh) and reshapes whose inputs are all small constants, replacing them with a
+/// FoldConstants: computes at compile time the activations, binary ops (scalars and equal
+/// shapes) and reshapes whose inputs are all small constants, replacing them with a
 /// constant. Leaves anything that reads a placeholder or a variable.
 enum FoldConstants {
     static let pass = Pass(name: "FoldConstants", summary: "evaluate elementwise ops on constants at compile time") { program in
@@ -21,18 +20,14 @@ enum FoldConstants {
         func values(_ n: Node) -> [Float] { if case let .constant(v) = n.op { return v } else { return [] } }
         guard let count = node.shape.elementCount, count <= 4096 else { return nil }
         switch node.op {
-        case .relu: return values(inputs[0]).map { max($0, 0) }
-        case .relu6: return values(inputs[0]).map { min(max($0, 0), 6) }
-        case .sigmoid: return values(inputs[0]).map { 1 / (1 + expf(-$0)) }
-        case .tanh: return values(inputs[0]).map { tanhf($0) }
+        case let .activation(f): return values(inputs[0]).map { f($0) }
         case .reshape, .squeeze: return values(inputs[0])
-        case .add, .mul:
+        case let .binary(op):
             // Scalars and equal shapes only; other broadcasts are left to the runtime.
             let a = values(inputs[0]), b = values(inputs[1])
-            let isAdd = node.op == .add
-            if a.count == count, b.count == count { return zip(a, b).map { isAdd ? $0 + $1 : $0 * $1 } }
-            if a.count == 1, b.count == count { return b.map { isAdd ? a[0] + $0 : a[0] * $0 } }
-            if b.count == 1, a.count == count { return a.map { isAdd ? $0 + b[0] : $0 * b[0] } }
+            if a.count == count, b.count == count { return zip(a, b).map { op($0, $1) } }
+            if a.count == 1, b.count == count { return b.map { op(a[0], $0) } }
+            if b.count == 1, a.count == count { return a.map { op($0, b[0]) } }
             return nil
         default:
             return nil

@@ -6,7 +6,7 @@ import GraphcIR
 public enum BufferPlanner {
     /// Offsets and sizes are multiples of this, so every buffer is 64-byte (cache line and
     /// AVX-512) aligned.
-    public static let alignment = 64
+    public static let alignment = BufferAssignment.alignment
 
     public struct Request: Sendable, Equatable {
         public var bytes: Int

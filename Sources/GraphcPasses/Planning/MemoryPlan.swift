@@ -1,25 +1,8 @@
 import GraphcIR
 
-/// Where every value and scratch area sits in the arena: what the interpreter needs from a
-/// plan, and what a compiled .gplan stores.
-public struct BufferAssignment: Sendable, Codable, Equatable {
-    public struct ScratchArea: Sendable, Codable, Equatable {
-        public var node: NodeID
-        public var offset: Int
-        public var elements: Int
-    }
-
-    /// Byte offset of each node's value (nil for variables and constants).
-    public var valueOffset: [Int?]
-    public var scratch: [ScratchArea]
-    public var arenaBytes: Int
-
-    public func scratchArea(for node: NodeID) -> ScratchArea? { scratch.first { $0.node == node } }
-}
-
-/// Every intermediate of a graph, and each convolution's im2col scratch, at an offset in one
+/// Every intermediate of a graph, and the scratch each kernel asked for, at an offset in one
 /// arena: liveness decides which values share a buffer and when buffers live, the planner
-/// places them. What `graphc compile` and `graphc shapes --memory` report.
+/// places them (the compiler's PlanBuffers step).
 public struct MemoryPlan: Sendable {
     public let liveness: Liveness
     /// One request per buffer, then one per scratch area.
@@ -28,7 +11,7 @@ public struct MemoryPlan: Sendable {
     public let strategy: BufferPlanner.Strategy
     /// Byte offset of each node's value (nil for variables and constants).
     public let valueOffset: [Int?]
-    /// Byte offset and size in floats of each convolution's im2col scratch.
+    /// Byte offset and size in floats of each scratch area.
     public let scratch: [NodeID: (offset: Int, elements: Int)]
     public let arenaBytes: Int
     public let lowerBoundBytes: Int
@@ -39,21 +22,27 @@ public struct MemoryPlan: Sendable {
     /// The largest scratch area.
     public let scratchBytes: Int
 
+    /// The figures a memory report shows.
+    public var figures: MemoryFigures {
+        MemoryFigures(strategy: strategy.rawValue, naiveBytes: naiveBytes, lowerBoundBytes: lowerBoundBytes, peakNode: peakNode,
+                      arenaBytes: arenaBytes, scratchBytes: scratchBytes)
+    }
+
     public var assignment: BufferAssignment {
         BufferAssignment(valueOffset: valueOffset,
                          scratch: scratch.map { .init(node: $0.key, offset: $0.value.offset, elements: $0.value.elements) }.sorted { $0.node < $1.node },
                          arenaBytes: arenaBytes)
     }
 
-    /// Plans `graph` for concrete `shapes`; `reuse: false` gives every value and scratch area
-    /// its own place (for debugging).
-    public init(graph: Graph, shapes: [[Int]], reuse: Bool = true) {
+    /// Plans `graph` for concrete `shapes` and `scratch` (floats a node's kernel needs while it
+    /// runs); `reuse: false` gives every value and scratch area its own place (for debugging).
+    public init(graph: Graph, shapes: [[Int]], scratch scratchElements: [NodeID: Int] = [:], reuse: Bool = true) {
         let liveness = Liveness(graph: graph, shapes: shapes, inPlace: reuse)
         self.liveness = liveness
         var requests = liveness.buffers.map { BufferPlanner.Request(bytes: $0.bytes, first: $0.first, last: $0.last) }
         var scratchIndex: [NodeID: (request: Int, elements: Int)] = [:]
         for node in graph.nodes {
-            guard let elements = Im2col.scratchElements(node, shapes), let s = liveness.stepOf[node.id] else { continue }
+            guard let elements = scratchElements[node.id], let s = liveness.stepOf[node.id] else { continue }
             scratchIndex[node.id] = (requests.count, elements)
             requests.append(BufferPlanner.Request(bytes: elements * 4, first: s, last: s))
         }
@@ -64,43 +53,37 @@ public struct MemoryPlan: Sendable {
         arenaBytes = chosen.arena
         let bound = BufferPlanner.lowerBound(requests)
         lowerBoundBytes = bound.bytes
-        peakNode = graph.nodes.first { liveness.stepOf[$0.id] == bound.step && $0.op != .placeholder }?.id
+        peakNode = Self.peakNode(graph, liveness, step: bound.step)
         valueOffset = liveness.bufferOf.map { $0.map { chosen.offsets[$0] } }
         scratch = scratchIndex.mapValues { (chosen.offsets[$0.request], $0.elements) }
-        naiveBytes = graph.nodes.filter { ($0.op == .placeholder || !$0.op.isSource) && !Liveness.isView($0.op) }
-            .reduce(0) { $0 + BufferPlanner.aligned(shapes[$1.id].reduce(1, *) * 4) }
+        naiveBytes = Self.naiveBytes(graph, shapes)
         scratchBytes = scratchIndex.values.map { $0.elements * 4 }.max() ?? 0
     }
 }
 
-/// The im2col rule: a convolution that is not a plain GEMM on its input unfolds its receptive
-/// fields into a `[rows, kh*kw*cin]` matrix: the whole matrix when it is no larger than the
-/// convolution's own input or output and `maxTileElements`, else tiles of rows that fit (at
-/// least 64 rows, so each GEMM stays efficient). Scratch then never dominates the arena, at
-/// any batch.
-public enum Im2col {
-    /// 8 MiB of floats: large enough for full-speed GEMMs, small next to batched activations.
-    public static let maxTileElements = 2 << 20
-
-    public static func isPointwise(_ node: Node, _ shapes: [[Int]]) -> Bool {
-        guard case let .conv2d(a) = node.op else { return false }
-        let x = shapes[node.inputs[0]], w = shapes[node.inputs[1]], y = shapes[node.id]
-        let unpadded: Bool
-        switch a.padding {
-        case .valid, .same: unpadded = true
-        case let .explicit(t, b, l, r): unpadded = t == 0 && b == 0 && l == 0 && r == 0
+extension MemoryPlan {
+    /// The figures of an assignment made elsewhere (a stored plan), worked out again from its
+    /// graph and shapes; its strategy shows as "stored".
+    public static func figures(of assignment: BufferAssignment, graph: Graph, shapes: [[Int]]) -> MemoryFigures {
+        let liveness = Liveness(graph: graph, shapes: shapes)
+        var requests = liveness.buffers.map { BufferPlanner.Request(bytes: $0.bytes, first: $0.first, last: $0.last) }
+        for area in assignment.scratch {
+            if let step = liveness.stepOf[area.node] { requests.append(.init(bytes: area.elements * 4, first: step, last: step)) }
         }
-        return w[0] == 1 && w[1] == 1 && a.strideH == 1 && a.strideW == 1 && unpadded && x[1] == y[1] && x[2] == y[2]
+        let bound = BufferPlanner.lowerBound(requests)
+        return MemoryFigures(strategy: "stored", naiveBytes: naiveBytes(graph, shapes), lowerBoundBytes: bound.bytes,
+                             peakNode: peakNode(graph, liveness, step: bound.step), arenaBytes: assignment.arenaBytes,
+                             scratchBytes: assignment.scratch.map { $0.elements * 4 }.max() ?? 0)
     }
 
-    /// Floats of scratch a convolution needs, nil when it needs none.
-    public static func scratchElements(_ node: Node, _ shapes: [[Int]]) -> Int? {
-        guard case .conv2d = node.op, !isPointwise(node, shapes) else { return nil }
-        let w = shapes[node.inputs[1]], y = shapes[node.id]
-        let k = w[0] * w[1] * w[2], m = y[0] * y[1] * y[2]
-        guard k > 0, m > 0 else { return nil }
-        let bound = min(max(shapes[node.inputs[0]].reduce(1, *), y.reduce(1, *)), maxTileElements)
-        let rows = m * k <= bound ? m : min(m, max(64, bound / k))
-        return rows * k
+    /// Every value in its own aligned buffer (views share their input's).
+    static func naiveBytes(_ graph: Graph, _ shapes: [[Int]]) -> Int {
+        graph.nodes.filter { ($0.op == .placeholder || !$0.op.isSource) && !$0.op.schema.isView }
+            .reduce(0) { $0 + BufferPlanner.aligned(shapes[$1.id].reduce(1, *) * 4) }
+    }
+
+    /// The op computed at `step`.
+    static func peakNode(_ graph: Graph, _ liveness: Liveness, step: Int) -> NodeID? {
+        graph.nodes.first { liveness.stepOf[$0.id] == step && $0.op != .placeholder }?.id
     }
 }

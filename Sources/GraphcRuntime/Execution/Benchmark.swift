@@ -21,14 +21,14 @@ public struct BenchmarkResult: Sendable {
 }
 
 public enum Benchmark {
-    /// Runs `warmup` untimed then `iterations` timed executions of the planned graph.
-    public static func measure(_ interpreter: Interpreter, warmup: Int, iterations: Int) -> BenchmarkResult {
-        for _ in 0..<warmup { interpreter.execute() }
+    /// Runs `warmup` untimed then `iterations` timed executions of the prepared model.
+    public static func measure(_ executor: Executor, warmup: Int, iterations: Int) -> BenchmarkResult {
+        for _ in 0..<warmup { executor.execute() }
         var times: [Double] = []
         times.reserveCapacity(iterations)
         for _ in 0..<iterations {
             let start = DispatchTime.now().uptimeNanoseconds
-            interpreter.execute()
+            executor.execute()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
         return BenchmarkResult(milliseconds: times)
@@ -40,29 +40,4 @@ public enum Benchmark {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss * 1024
     }
-}
-
-extension Interpreter {
-    /// Multiply-adds of one execution at the planned shapes.
-    public var multiplyAdds: Int {
-        graph.nodes.reduce(0) { total, node in
-            switch node.op {
-            case .conv2d:
-                let w = shapes[node.inputs[1]]
-                return total + shapes[node.id].reduce(1, *) * w[0] * w[1] * w[2]
-            case .matMul:
-                return total + shapes[node.id].reduce(1, *) * shapes[node.inputs[1]][0]
-            default:
-                return total
-            }
-        }
-    }
-
-    /// Bytes of all variables.
-    public var weightBytes: Int {
-        graph.variables.reduce(0) { $0 + shapes[$1.id].reduce(1, *) * 4 }
-    }
-
-    /// The batch of the first placeholder.
-    public var batch: Int { graph.placeholders.first.map { shapes[$0.id].first ?? 1 } ?? 1 }
 }

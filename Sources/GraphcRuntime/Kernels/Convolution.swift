@@ -14,50 +14,25 @@ struct ConvGeometry: Equatable {
     var k: Int { kernelHeight * kernelWidth * inChannels }
 }
 
-/// A fused epilogue resolved to pointers: bias [C], residual of the output's shape (which may
-/// be the output buffer itself, when the planner runs the op in place on it), activation.
-struct EpiloguePointers {
-    var bias: UnsafePointer<Float>?
-    var residual: UnsafePointer<Float>?
-    var activation: Activation
-}
-
-enum EpilogueKernel {
-    /// Before the GEMM: puts the residual rows in the output, so the GEMM accumulates onto them
-    /// (beta = 1). Returns the beta to use.
-    @inline(__always)
-    static func prepare(_ e: EpiloguePointers, output: UnsafeMutablePointer<Float>, offset: Int, count: Int) -> Float {
-        guard let r = e.residual else { return 0 }
-        if r + offset != UnsafePointer(output + offset) { (output + offset).update(from: r + offset, count: count) }
-        return 1
-    }
-
-    /// After the GEMM: y = activation(y + bias) over `rows` rows of `channels`.
-    @inline(__always)
-    static func finish(_ e: EpiloguePointers, output: UnsafeMutablePointer<Float>, rows: Int, channels: Int, threads: Int) {
-        guard e.bias != nil || e.activation != .none else { return }
-        parallelFor(rows, threads: threads, minimumPerThread: max(1, (1 << 15) / max(channels, 1))) { range in
-            for row in range {
-                let y = output + row * channels
-                if let b = e.bias {
-                    switch e.activation {
-                    case .none: for c in 0..<channels { y[c] += b[c] }
-                    case .relu: for c in 0..<channels { y[c] = max(y[c] + b[c], 0) }
-                    case .relu6: for c in 0..<channels { y[c] = min(max(y[c] + b[c], 0), 6) }
-                    }
-                } else {
-                    switch e.activation {
-                    case .none: break
-                    case .relu: for c in 0..<channels { y[c] = max(y[c], 0) }
-                    case .relu6: for c in 0..<channels { y[c] = min(max(y[c], 0), 6) }
-                    }
-                }
-            }
-        }
-    }
-}
-
 enum ConvolutionKernel {
+    /// The geometry of `c`'s convolution at its concrete shapes.
+    static func geometry(_ c: StepContext) -> ConvGeometry {
+        guard case let .conv2d(a) = c.node.op else { preconditionFailure("not a convolution") }
+        let x = c.inputShape(0), w = c.inputShape(1), y = c.outputShape
+        let pads = try? ShapeInference.explicitPads(a.padding, inputH: x[1], inputW: x[2], windowH: (w[0] - 1) * a.dilationH + 1,
+                                                    windowW: (w[1] - 1) * a.dilationW + 1, strideH: a.strideH, strideW: a.strideW)
+        return ConvGeometry(batch: x[0], inHeight: x[1], inWidth: x[2], inChannels: x[3], kernelHeight: w[0], kernelWidth: w[1],
+                            outChannels: w[3], strideH: a.strideH, strideW: a.strideW, dilationH: a.dilationH, dilationW: a.dilationW,
+                            padTop: pads?.0 ?? 0, padLeft: pads?.2 ?? 0, outHeight: y[1], outWidth: y[2])
+    }
+
+    static func prepare(_ c: StepContext) -> Step? {
+        let g = geometry(c)
+        let x = c.input(0), w = c.input(.weights)!, y = c.output, epilogue = c.epilogue, scratch = c.scratch, threads = c.threads
+        let tileRows = max(1, (c.scratch == nil ? g.k : c.scratchElements) / max(g.k, 1))
+        return { run(g, input: x, weights: w, output: y, epilogue: epilogue, scratch: scratch, tileRows: tileRows, threads: threads) }
+    }
+
     /// im2col + GEMM, tiled: `tileRows` output pixels at a time are unfolded into `scratch`
     /// (`tileRows * k` floats) and multiplied by the weights, which as HWIO are already the
     /// `[k, outChannels]` matrix; each tile's epilogue runs while it is in cache. Without
@@ -67,7 +42,7 @@ enum ConvolutionKernel {
                     epilogue: EpiloguePointers, scratch: UnsafeMutablePointer<Float>?, tileRows: Int, threads: Int) {
         let n = g.outChannels
         guard let scratch else {
-            let beta = EpilogueKernel.prepare(epilogue, output: output, offset: 0, count: g.m * n)
+            let beta = EpilogueKernel.loadResidual(epilogue, output: output, offset: 0, count: g.m * n)
             BLAS.sgemm(m: g.m, n: n, k: g.k, a: input, lda: g.k, b: weights, ldb: n, c: output, ldc: n, beta: beta)
             EpilogueKernel.finish(epilogue, output: output, rows: g.m, channels: n, threads: threads)
             return
@@ -78,7 +53,7 @@ enum ConvolutionKernel {
             parallelFor(rows, threads: threads, minimumPerThread: 64) { range in
                 unfold(g, input: input, rows: range.lowerBound + m0..<range.upperBound + m0, into: scratch + range.lowerBound * g.k)
             }
-            let beta = EpilogueKernel.prepare(epilogue, output: output, offset: m0 * n, count: rows * n)
+            let beta = EpilogueKernel.loadResidual(epilogue, output: output, offset: m0 * n, count: rows * n)
             BLAS.sgemm(m: rows, n: n, k: g.k, a: scratch, lda: g.k, b: weights, ldb: n, c: output + m0 * n, ldc: n, beta: beta)
             EpilogueKernel.finish(epilogue, output: output + m0 * n, rows: rows, channels: n, threads: threads)
             m0 += rows

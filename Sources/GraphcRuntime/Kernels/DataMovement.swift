@@ -1,5 +1,31 @@
+import GraphcIR
+
 /// Ops that move values without arithmetic on them: concat, pad, bilinear resize.
 enum DataMovementKernel {
+    static func prepareConcat(_ c: StepContext) -> Step? {
+        guard case let .concat(axis) = c.node.op else { return nil }
+        let shape = c.outputShape
+        let inner = shape[(axis + 1)...].reduce(1, *), outer = shape[..<axis].reduce(1, *)
+        let inputs = c.node.inputs.indices.map { (pointer: c.input($0), axisSize: c.inputShape($0)[axis]) }
+        let y = c.output
+        return { concat(inputs: inputs, outer: outer, inner: inner, output: y) }
+    }
+
+    static func preparePad(_ c: StepContext) -> Step? {
+        guard case let .pad(pads) = c.node.op else { return nil }
+        let x = c.input(0), shape = c.inputShape(0), y = c.output
+        return { pad(input: x, shape: shape, pads: pads, output: y) }
+    }
+
+    static func prepareResize(_ c: StepContext) -> Step? {
+        let s = c.inputShape(0), x = c.input(0), y = c.output, threads = c.threads
+        let (oh, ow) = (c.outputShape[1], c.outputShape[2])
+        return {
+            resizeBilinear(input: x, batch: s[0], inHeight: s[1], inWidth: s[2], channels: s[3], outHeight: oh, outWidth: ow,
+                           output: y, threads: threads)
+        }
+    }
+
     /// Concatenation along `axis`: each input contributes `inner * size` contiguous values per
     /// outer index.
     static func concat(inputs: [(pointer: UnsafePointer<Float>, axisSize: Int)], outer: Int, inner: Int,

@@ -1,23 +1,50 @@
-import Foundation
+import GraphcIR
 
 /// Activations, per-channel affine maps and broadcasting binary ops over flat buffers.
 enum ElementwiseKernel {
-    enum Activation { case relu, relu6, sigmoid, tanh }
+    static func prepareActivation(_ c: StepContext) -> Step? {
+        guard case let .activation(f) = c.node.op else { return nil }
+        let x = c.input(0), y = c.output, count = c.outputCount, threads = c.threads
+        return { activation(f, input: x, output: y, count: count, threads: threads) }
+    }
 
-    static func activation(_ kind: Activation, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int, threads: Int) {
+    /// BiasAdd (no scale) and ScaleShift (with its activation).
+    static func prepareChannelAffine(_ c: StepContext) -> Step? {
+        let x = c.input(0), scale = c.input(.scale), shift = c.input(.shift) ?? c.input(.bias)!, y = c.output
+        let channels = c.channels, rows = c.outputCount / max(channels, 1), threads = c.threads
+        let f = c.node.op.epilogue?.activation
+        return { channelAffine(input: x, scale: scale, shift: shift, output: y, rows: rows, channels: channels, activation: f, threads: threads) }
+    }
+
+    static func prepareBinary(_ c: StepContext) -> Step? {
+        guard case let .binary(op) = c.node.op else { return nil }
+        let shape = c.outputShape
+        let a = c.input(0), aStrides = broadcastStrides(c.inputShape(0), to: shape)
+        let b = c.input(1), bStrides = broadcastStrides(c.inputShape(1), to: shape)
+        let y = c.output, threads = c.threads
+        return { binary(op, a: a, aStrides: aStrides, b: b, bStrides: bStrides, output: y, shape: shape, threads: threads) }
+    }
+
+    static func activation(_ f: Activation, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int, threads: Int) {
         parallelFor(count, threads: threads, minimumPerThread: 1 << 16) { r in
-            switch kind {
-            case .relu: for i in r { output[i] = max(input[i], 0) }
-            case .relu6: for i in r { output[i] = min(max(input[i], 0), 6) }
-            case .sigmoid: for i in r { output[i] = 1 / (1 + expf(-input[i])) }
-            case .tanh: for i in r { output[i] = tanhf(input[i]) }
-            }
+            apply(f, input + r.lowerBound, output + r.lowerBound, count: r.count)
         }
     }
 
-    /// y[r, c] = x[r, c] * scale[c] + shift[c] (bias add with scale nil; inference batch norm).
+    /// y[i] = f(x[i]) for `count` elements (x may be y). The common activations have their own
+    /// loops, which vectorize; the others use the activation's own scalar formula.
+    @inline(__always)
+    static func apply(_ f: Activation, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        switch f {
+        case .relu: for i in 0..<count { y[i] = max(x[i], 0) }
+        case .relu6: for i in 0..<count { y[i] = min(max(x[i], 0), 6) }
+        default: for i in 0..<count { y[i] = f(x[i]) }
+        }
+    }
+
+    /// y[r, c] = f(x[r, c] * scale[c] + shift[c]) (bias add with scale nil and no f; a lowered batch norm).
     static func channelAffine(input: UnsafePointer<Float>, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>,
-                              output: UnsafeMutablePointer<Float>, rows: Int, channels: Int, threads: Int) {
+                              output: UnsafeMutablePointer<Float>, rows: Int, channels: Int, activation f: Activation?, threads: Int) {
         parallelFor(rows, threads: threads, minimumPerThread: max(1, (1 << 16) / max(channels, 1))) { r in
             for row in r {
                 let x = input + row * channels, y = output + row * channels
@@ -27,12 +54,13 @@ enum ElementwiseKernel {
                     for c in 0..<channels { y[c] = x[c] + shift[c] }
                 }
             }
+            if let f { apply(f, output + r.lowerBound * channels, output + r.lowerBound * channels, count: r.count * channels) }
         }
     }
 
     /// `a op b` with NumPy broadcasting, given each operand's strides over the output's shape
     /// (0 where it broadcasts).
-    static func binary(isAdd: Bool, a: UnsafePointer<Float>, aStrides: [Int], b: UnsafePointer<Float>, bStrides: [Int],
+    static func binary(_ op: BinaryOperator, a: UnsafePointer<Float>, aStrides: [Int], b: UnsafePointer<Float>, bStrides: [Int],
                        output: UnsafeMutablePointer<Float>, shape: [Int], threads: Int) {
         let count = shape.reduce(1, *)
         guard count > 0 else { return }
@@ -47,7 +75,10 @@ enum ElementwiseKernel {
         }
         if contiguous(aStrides) && contiguous(bStrides) {
             parallelFor(count, threads: threads, minimumPerThread: 1 << 16) { r in
-                if isAdd { for i in r { output[i] = a[i] + b[i] } } else { for i in r { output[i] = a[i] * b[i] } }
+                switch op {
+                case .add: for i in r { output[i] = a[i] + b[i] }
+                case .mul: for i in r { output[i] = a[i] * b[i] }
+                }
             }
             return
         }
@@ -67,7 +98,10 @@ enum ElementwiseKernel {
                     d -= 1
                 }
                 let y = output + row * inner
-                if isAdd { for j in 0..<inner { y[j] = a[ao + j * aInner] + b[bo + j * bInner] } } else { for j in 0..<inner { y[j] = a[ao + j * aInner] * b[bo + j * bInner] } }
+                switch op {
+                case .add: for j in 0..<inner { y[j] = a[ao + j * aInner] + b[bo + j * bInner] }
+                case .mul: for j in 0..<inner { y[j] = a[ao + j * aInner] * b[bo + j * bInner] }
+                }
             }
         }
     }

@@ -1,3 +1,5 @@
+import GraphcIR
+
 /// The geometry of an NHWC max or average pool, resolved for one input shape.
 struct PoolGeometry: Equatable {
     var batch, inHeight, inWidth, channels: Int
@@ -10,6 +12,26 @@ struct PoolGeometry: Equatable {
 }
 
 enum PoolingKernel {
+    static func prepare(_ c: StepContext) -> Step? {
+        let isMax: Bool, a: PoolAttributes
+        switch c.node.op {
+        case let .maxPool(p): (isMax, a) = (true, p)
+        case let .avgPool(p): (isMax, a) = (false, p)
+        default: return nil
+        }
+        let x = c.inputShape(0)
+        let pads = (try? ShapeInference.explicitPads(a.padding, inputH: x[1], inputW: x[2], windowH: a.windowH, windowW: a.windowW,
+                                                     strideH: a.strideH, strideW: a.strideW)) ?? (0, 0, 0, 0)
+        var countPadding = false
+        if case .explicit = a.padding { countPadding = a.countIncludePad }
+        let g = PoolGeometry(batch: x[0], inHeight: x[1], inWidth: x[2], channels: x[3], windowH: a.windowH, windowW: a.windowW,
+                             strideH: a.strideH, strideW: a.strideW, padTop: pads.0, padLeft: pads.2, padBottom: pads.1, padRight: pads.3,
+                             outHeight: c.outputShape[1], outWidth: c.outputShape[2], countPadding: countPadding)
+        let input = c.input(0), output = c.output, threads = c.threads
+        if isMax { return { max(g, input: input, output: output, threads: threads) } }
+        return { average(g, input: input, output: output, threads: threads) }
+    }
+
     /// Max pooling: the largest input in each window; padding never wins.
     static func max(_ g: PoolGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int) {
         let c = g.channels

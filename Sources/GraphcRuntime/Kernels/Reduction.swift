@@ -1,6 +1,20 @@
 import Foundation
+import GraphcIR
 
 enum ReductionKernel {
+    static func prepareMean(_ c: StepContext) -> Step? {
+        guard case let .mean(axes, _) = c.node.op else { return nil }
+        let shape = c.inputShape(0), reduced = shape.indices.map { axes.contains($0) }
+        let x = c.input(0), y = c.output, threads = c.threads
+        return { mean(input: x, shape: shape, reduced: reduced, output: y, threads: threads) }
+    }
+
+    static func prepareSoftmax(_ c: StepContext) -> Step? {
+        let width = c.channels, rows = c.outputCount / max(c.channels, 1)
+        let x = c.input(0), y = c.output, threads = c.threads
+        return { softmax(input: x, output: y, rows: rows, width: width, threads: threads) }
+    }
+
     /// Mean over the axes of a row-major tensor; `reduced[i]` says whether axis i is reduced.
     static func mean(input: UnsafePointer<Float>, shape: [Int], reduced: [Bool], output: UnsafeMutablePointer<Float>, threads: Int) {
         let outCount = zip(shape, reduced).reduce(1) { $0 * ($1.1 ? 1 : $1.0) }

@@ -60,31 +60,23 @@ public enum ReferenceKernels {
         } } } }
     }
 
-    /// (x - mean) / sqrt(var + eps) * gamma + beta over the last axis.
-    public static func batchNorm(_ x: UnsafePointer<Float>, count: Int, channels: Int, gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?,
-                                 mean: UnsafePointer<Float>, variance: UnsafePointer<Float>, epsilon: Float, _ y: UnsafeMutablePointer<Float>) {
-        for i in 0..<count {
-            let c = i % channels
-            let normalized = (Double(x[i]) - Double(mean[c])) / (Double(variance[c]) + Double(epsilon)).squareRoot()
-            y[i] = Float(normalized * Double(gamma?[c] ?? 1) + Double(beta?[c] ?? 0))
-        }
+    /// f(x) element by element, in double precision from each activation's definition.
+    public static func activation(_ f: Activation, _ x: UnsafePointer<Float>, count: Int, _ y: UnsafeMutablePointer<Float>) {
+        for i in 0..<count { y[i] = Float(apply(f, Double(x[i]))) }
     }
 
-    public static func unary(_ op: Op, _ x: UnsafePointer<Float>, count: Int, _ y: UnsafeMutablePointer<Float>) {
-        for i in 0..<count {
-            let v = Double(x[i])
-            switch op {
-            case .relu: y[i] = Float(Swift.max(v, 0))
-            case .relu6: y[i] = Float(Swift.min(Swift.max(v, 0), 6))
-            case .sigmoid: y[i] = Float(1 / (1 + Foundation.exp(-v)))
-            case .tanh: y[i] = Float(Foundation.tanh(v))
-            default: y[i] = x[i]
-            }
+    /// An activation written out again, independently of `Activation`'s own formula.
+    static func apply(_ f: Activation, _ v: Double) -> Double {
+        switch f {
+        case .relu: return Swift.max(v, 0)
+        case .relu6: return Swift.min(Swift.max(v, 0), 6)
+        case .sigmoid: return 1 / (1 + Foundation.exp(-v))
+        case .tanh: return Foundation.tanh(v)
         }
     }
 
     /// a + b or a * b with NumPy broadcasting, index by index.
-    public static func binary(add: Bool, _ a: UnsafePointer<Float>, _ ashape: [Int], _ b: UnsafePointer<Float>, _ bshape: [Int],
+    public static func binary(_ op: BinaryOperator, _ a: UnsafePointer<Float>, _ ashape: [Int], _ b: UnsafePointer<Float>, _ bshape: [Int],
                               _ y: UnsafeMutablePointer<Float>, _ yshape: [Int]) {
         let rank = yshape.count
         let pa = [Int](repeating: 1, count: rank - ashape.count) + ashape
@@ -99,29 +91,27 @@ public enum ReferenceKernels {
                 ai = ai * pa[d] + (pa[d] == 1 ? 0 : index[d])
                 bi = bi * pb[d] + (pb[d] == 1 ? 0 : index[d])
             }
-            y[i] = add ? a[ai] + b[bi] : a[ai] * b[bi]
+            switch op {
+            case .add: y[i] = a[ai] + b[bi]
+            case .mul: y[i] = a[ai] * b[bi]
+            }
         }
     }
 
     /// y = activation(y + bias + residual), element by element.
     public static func epilogue(_ y: UnsafeMutablePointer<Float>, count: Int, channels: Int, bias: UnsafePointer<Float>?,
-                                residual: UnsafePointer<Float>?, activation: Activation) {
+                                residual: UnsafePointer<Float>?, activation: Activation?) {
         for i in 0..<count {
             var v = y[i]
             if let bias { v += bias[i % channels] }
             if let residual { v += residual[i] }
-            switch activation {
-            case .none: break
-            case .relu: v = Swift.max(v, 0)
-            case .relu6: v = Swift.min(Swift.max(v, 0), 6)
-            }
-            y[i] = v
+            y[i] = activation.map { Float(apply($0, Double(v))) } ?? v
         }
     }
 
     /// y = activation(x * scale + shift) per channel.
     public static func scaleShift(_ x: UnsafePointer<Float>, count: Int, channels: Int, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
-                                  activation: Activation, _ y: UnsafeMutablePointer<Float>) {
+                                  activation: Activation?, _ y: UnsafeMutablePointer<Float>) {
         for i in 0..<count { y[i] = x[i] * scale[i % channels] + shift[i % channels] }
         epilogue(y, count: count, channels: channels, bias: nil, residual: nil, activation: activation)
     }
@@ -214,5 +204,82 @@ public enum ReferenceKernels {
             let value = at(y0, x0) * (1 - dy) * (1 - dx) + at(y0, x1) * (1 - dy) * dx + at(y1, x0) * dy * (1 - dx) + at(y1, x1) * dy * dx
             y[((b * oh + oy) * ow + ox) * c + ch] = Float(value)
         } } } }
+    }
+}
+
+/// The reference kernels' entries in `KernelTable`: each op's reference kernel with its inputs
+/// read from the context. Reference plans give every value its own buffer, so no kernel here
+/// has to care about running in place.
+extension ReferenceKernels {
+    static func prepareConv2D(_ c: StepContext) -> Step? {
+        guard case let .conv2d(a) = c.node.op else { return nil }
+        return {
+            conv2d(c.input(0), c.inputShape(0), c.input(1), c.inputShape(1), a, c.output, c.outputShape)
+            finishEpilogue(c)
+        }
+    }
+
+    static func prepareMatMul(_ c: StepContext) -> Step? {
+        let w = c.inputShape(1)
+        return {
+            matMul(c.input(0), rows: c.outputCount / max(w[1], 1), k: w[0], c.input(1), n: w[1], c.output)
+            finishEpilogue(c)
+        }
+    }
+
+    /// y = activation(y + bias + residual) for a fused op.
+    static func finishEpilogue(_ c: StepContext) {
+        let e = c.epilogue
+        epilogue(c.output, count: c.outputCount, channels: c.channels, bias: e.bias, residual: e.residual, activation: e.activation)
+    }
+
+    static func prepareBiasAdd(_ c: StepContext) -> Step? {
+        { biasAdd(c.input(0), count: c.outputCount, c.input(.bias)!, channels: c.channels, c.output) }
+    }
+
+    static func prepareScaleShift(_ c: StepContext) -> Step? {
+        guard case let .scaleShift(f) = c.node.op else { return nil }
+        return { scaleShift(c.input(0), count: c.outputCount, channels: c.channels, scale: c.input(.scale)!, shift: c.input(.shift)!, activation: f, c.output) }
+    }
+
+    static func prepareActivation(_ c: StepContext) -> Step? {
+        guard case let .activation(f) = c.node.op else { return nil }
+        return { activation(f, c.input(0), count: c.outputCount, c.output) }
+    }
+
+    static func prepareBinary(_ c: StepContext) -> Step? {
+        guard case let .binary(op) = c.node.op else { return nil }
+        return { binary(op, c.input(0), c.inputShape(0), c.input(1), c.inputShape(1), c.output, c.outputShape) }
+    }
+
+    static func prepareSoftmax(_ c: StepContext) -> Step? {
+        { softmax(c.input(0), rows: c.outputCount / max(c.channels, 1), width: c.channels, c.output) }
+    }
+
+    static func prepareMean(_ c: StepContext) -> Step? {
+        guard case let .mean(axes, _) = c.node.op else { return nil }
+        return { mean(c.input(0), c.inputShape(0), axes: axes, c.output) }
+    }
+
+    static func preparePool(_ c: StepContext) -> Step? {
+        switch c.node.op {
+        case let .maxPool(a): return { pool(max: true, c.input(0), c.inputShape(0), a, c.output, c.outputShape) }
+        case let .avgPool(a): return { pool(max: false, c.input(0), c.inputShape(0), a, c.output, c.outputShape) }
+        default: return nil
+        }
+    }
+
+    static func prepareConcat(_ c: StepContext) -> Step? {
+        guard case let .concat(axis) = c.node.op else { return nil }
+        return { concat(c.node.inputs.indices.map { (c.input($0), c.inputShape($0)) }, axis: axis, c.output, c.outputShape) }
+    }
+
+    static func preparePad(_ c: StepContext) -> Step? {
+        guard case let .pad(pads) = c.node.op else { return nil }
+        return { pad(c.input(0), c.inputShape(0), pads: pads, c.output, c.outputShape) }
+    }
+
+    static func prepareResize(_ c: StepContext) -> Step? {
+        { resizeBilinear(c.input(0), c.inputShape(0), c.output, c.outputShape) }
     }
 }

@@ -1,0 +1,62 @@
+import GraphcIR
+import GraphcPasses
+
+/// The one way a graph becomes something the runtime can execute:
+///
+///     graph + weights --Pipeline (lowerings, optimizer passes)--> optimized graph
+///         --ShapeResolution--> concrete shapes --KernelScratch, MemoryPlan--> buffer assignment
+///
+/// Every command of graphc, and a .gplan (a serialized `CompiledModel`), goes through here.
+public enum Compiler {
+    /// Compiles `graph` with the values in `weights`, which it reads and keeps alive but never
+    /// changes (folded values go into a store of the model's own). `observe` sees the graph
+    /// after each pass.
+    public static func compile(_ graph: Graph, weights: WeightStore, source: String, options: CompileOptions = CompileOptions(),
+                               observe: ((Pass, Graph) -> Void)? = nil) throws(CompileError) -> CompiledModel {
+        try checkWeightBudget(graph, options: options)
+        var program = Program(graph: graph, weights: WeightStore(borrowing: weights))
+        do {
+            try Pipeline.run(&program, options: options.pipeline, after: observe)
+        } catch {
+            throw CompileError(error.message)
+        }
+        program.weights.retain(only: Set(program.graph.variables.map(\.name)))
+        return try plan(program.graph, weights: program.weights, source: source, options: options)
+    }
+
+    /// Resolves shapes and plans memory for a graph that is already optimized: the last stage
+    /// of `compile`, and how a loaded plan is made again for other input shapes.
+    public static func plan(_ graph: Graph, weights: WeightStore, source: String, options: CompileOptions) throws(CompileError) -> CompiledModel {
+        let resolved: (shapes: [[Int]], resolvedBatch: Int?)
+        do {
+            resolved = try ShapeResolution.concreteShapes(graph, batch: options.batch, fed: options.inputShapes)
+        } catch {
+            throw CompileError(error.message)
+        }
+        let plan = MemoryPlan(graph: graph, shapes: resolved.shapes, scratch: KernelScratch.requirements(graph, resolved.shapes),
+                              reuse: options.reuse)
+        let weightBytes = MemoryBudget.bytes(floats: graph.variables.map { resolved.shapes[$0.id].reduce(1, *) })
+        try checkBudget(plan.arenaBytes.addingReportingOverflow(weightBytes).overflow ? Int.max : plan.arenaBytes + weightBytes,
+                        "the arena of this plan with its weights", options)
+        return CompiledModel(graph: graph, shapes: resolved.shapes, assignment: plan.assignment, weights: weights,
+                             resolvedBatch: resolved.resolvedBatch, memory: plan.figures, source: source)
+    }
+
+    /// `model` planned for other input shapes (itself when they are the ones it was planned for).
+    public static func replan(_ model: CompiledModel, options: CompileOptions) throws(CompileError) -> CompiledModel {
+        let again = try plan(model.graph, weights: model.weights, source: model.source, options: options)
+        if again.shapes == model.shapes, options.reuse, model.memory.strategy != BufferPlanner.Strategy.noReuse.rawValue { return model }
+        return again
+    }
+
+    /// Throws when `graph`'s weights, twice over (folding briefly holds the original and the
+    /// folded values), exceed the budget: checked before any weight is made or read.
+    public static func checkWeightBudget(_ graph: Graph, options: CompileOptions = CompileOptions()) throws(CompileError) {
+        try checkBudget(MemoryBudget.bytes(floats: graph.variables.map(\.shape.elementCountPerUnknown), copies: 2),
+                        "the weights (with their folded copies)", options)
+    }
+
+    static func checkBudget(_ bytes: Int, _ what: String, _ options: CompileOptions) throws(CompileError) {
+        do { try MemoryBudget.check(bytes, what, limit: options.memoryBudget) } catch { throw CompileError(error.message) }
+    }
+}

@@ -1,0 +1,40 @@
+import GraphcIR
+
+/// The scratch memory a node's kernel needs while it runs, decided once per shape at compile
+/// time and recorded in the plan; the runtime uses what the plan gives and decides nothing.
+///
+/// Today only convolutions need any: one that is not a plain GEMM on its input unfolds its
+/// receptive fields (im2col) into a `[rows, kh*kw*cin]` matrix, the whole matrix when it is no
+/// larger than the convolution's own input or output and `maxTileElements`, else tiles of rows
+/// that fit (at least 64 rows, so each GEMM stays efficient). Scratch then never dominates the
+/// arena, at any batch. A 1x1 stride-1 unpadded convolution (`isPointwise`) gets none: its GEMM
+/// reads the input directly.
+public enum KernelScratch {
+    /// 8 MiB of floats: large enough for full-speed GEMMs, small next to batched activations.
+    public static let maxTileElements = 2 << 20
+
+    /// Floats of scratch for each node that needs some.
+    public static func requirements(_ graph: Graph, _ shapes: [[Int]]) -> [NodeID: Int] {
+        var result: [NodeID: Int] = [:]
+        for node in graph.nodes { if let n = im2colElements(node, shapes) { result[node.id] = n } }
+        return result
+    }
+
+    public static func isPointwise(_ node: Node, _ shapes: [[Int]]) -> Bool {
+        guard case let .conv2d(a) = node.op else { return false }
+        let x = shapes[node.inputs[0]], w = shapes[node.inputs[1]], y = shapes[node.id]
+        return w[0] == 1 && w[1] == 1 && a.strideH == 1 && a.strideW == 1 && (a.padding.isZero || a.padding == .same)
+            && x[1] == y[1] && x[2] == y[2]
+    }
+
+    /// Floats of im2col scratch a convolution needs, nil when it needs none.
+    public static func im2colElements(_ node: Node, _ shapes: [[Int]]) -> Int? {
+        guard case .conv2d = node.op, !isPointwise(node, shapes) else { return nil }
+        let w = shapes[node.inputs[1]], y = shapes[node.id]
+        let k = w[0] * w[1] * w[2], m = y[0] * y[1] * y[2]
+        guard k > 0, m > 0 else { return nil }
+        let bound = min(max(shapes[node.inputs[0]].reduce(1, *), y.reduce(1, *)), maxTileElements)
+        let rows = m * k <= bound ? m : min(m, max(64, bound / k))
+        return rows * k
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A function applied to every element: an op of its own (`Relu`) or the last step of a fused
+/// convolution, matrix product or scale-shift. The one activation type of graphc; its scalar
+/// formula here is what constant folding and the kernels' general path compute.
+public enum Activation: Hashable, Sendable, Codable {
+    /// max(x, 0)
+    case relu
+    /// min(max(x, 0), 6)
+    case relu6
+    /// 1 / (1 + e^-x)
+    case sigmoid
+    /// tanh(x)
+    case tanh
+
+    /// The name in fused epilogues and the DSL (`relu6`).
+    public var name: String {
+        switch self {
+        case .relu: return "relu"
+        case .relu6: return "relu6"
+        case .sigmoid: return "sigmoid"
+        case .tanh: return "tanh"
+        }
+    }
+
+    /// f(x) in float32.
+    @inline(__always)
+    public func callAsFunction(_ x: Float) -> Float {
+        switch self {
+        case .relu: return Swift.max(x, 0)
+        case .relu6: return Swift.min(Swift.max(x, 0), 6)
+        case .sigmoid: return 1 / (1 + expf(-x))
+        case .tanh: return tanhf(x)
+        }
+    }
+}
+
+extension Activation: OpSchema {
+    public var typeName: String {
+        switch self {
+        case .relu: return "Relu"
+        case .relu6: return "Relu6"
+        case .sigmoid: return "Sigmoid"
+        case .tanh: return "Tanh"
+        }
+    }
+
+    public var inputRoles: [InputRole] { [.data] }
+    public var isElementwise: Bool { true }
+    public func inferShape(_ inputs: [TensorShape]) throws(ShapeError) -> TensorShape { inputs[0] }
+
+    /// Its parameters, as `graphc dump` prints them.
+    public var attributes: [String] { [] }
+}

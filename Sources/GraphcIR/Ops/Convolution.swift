@@ -1,0 +1,85 @@
+/// How a convolution or pooling window treats the border.
+public enum Padding: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// TensorFlow's rule: output = ceil(input / stride); the total pad is split with the
+    /// extra pixel at the bottom/right (asymmetric for even kernels and stride 2).
+    case same
+    /// No padding: output = floor((input - window) / stride) + 1.
+    case valid
+    /// PyTorch / Gluon style explicit pads, in pixels.
+    case explicit(top: Int, bottom: Int, left: Int, right: Int)
+
+    public var description: String {
+        switch self {
+        case .same: return "SAME"
+        case .valid: return "VALID"
+        case let .explicit(t, b, l, r): return "[[\(t), \(b)], [\(l), \(r)]]"
+        }
+    }
+
+    /// Whether no pixel of padding is ever added (VALID, or explicit zeros).
+    public var isZero: Bool {
+        switch self {
+        case .valid: return true
+        case .same: return false
+        case let .explicit(t, b, l, r): return t == 0 && b == 0 && l == 0 && r == 0
+        }
+    }
+}
+
+/// A 2-D convolution, NHWC with HWIO weights `[kh, kw, Cin, Cout]`.
+///
+/// inputs: x `[N, H, W, Cin]`, weights, then bias `[Cout]` and residual `[N, Ho, Wo, Cout]`
+/// when the epilogue has them. Output `[N, Ho, Wo, Cout]`; each output element costs
+/// kh * kw * Cin multiply-adds.
+public struct Conv2DAttributes: Hashable, Sendable, Codable {
+    public var strideH: Int, strideW: Int
+    public var padding: Padding
+    public var dilationH: Int, dilationW: Int
+    public var epilogue: Epilogue
+
+    public init(strideH: Int, strideW: Int, padding: Padding, dilationH: Int = 1, dilationW: Int = 1, epilogue: Epilogue = .none) {
+        self.strideH = strideH; self.strideW = strideW; self.padding = padding
+        self.dilationH = dilationH; self.dilationW = dilationW
+        self.epilogue = epilogue
+    }
+}
+
+extension Conv2DAttributes: OpSchema {
+    public var typeName: String { "Conv2D" }
+    public var inputRoles: [InputRole] { [.data, .weights] + epilogue.inputRoles }
+    /// The GEMM accumulates onto the residual, so the output may take the residual's buffer.
+    public var inPlaceInputs: [Int] { epilogue.residual ? [inputRoles.count - 1] : [] }
+
+    public var attributes: [String] {
+        var r = ["strides=[\(strideH), \(strideW)]", "padding=\(padding)"]
+        if dilationH != 1 || dilationW != 1 { r.append("dilations=[\(dilationH), \(dilationW)]") }
+        return r + epilogue.attributes
+    }
+
+    public func multiplyAdds(inputs: [TensorShape], output: TensorShape) -> Int {
+        let w = inputs[1]
+        return ShapeRules.saturatingMul(output.elementCountPerUnknown, (w[0] ?? 0) * (w[1] ?? 0) * (w[2] ?? 0))
+    }
+
+    public func inferShape(_ inputs: [TensorShape]) throws(ShapeError) -> TensorShape {
+        let x = inputs[0], w = inputs[1]
+        try ShapeRules.expectRank(x, 4, "the input of conv2d")
+        try ShapeRules.expectRank(w, 4, "conv2d weights")
+        guard let kh = w[0], let kw = w[1], let cout = w[3] else { throw ShapeError("conv2d weights must have a static shape, got \(w)") }
+        guard dilationH >= 1, dilationW >= 1, kh >= 1, kw >= 1 else { throw ShapeError("conv2d kernel and dilation must be positive") }
+        let windowH = try ShapeRules.checkedSum(try ShapeRules.checkedProduct(kh - 1, dilationH), 1)
+        let windowW = try ShapeRules.checkedSum(try ShapeRules.checkedProduct(kw - 1, dilationW), 1)
+        if let cin = x[3], let wcin = w[2], cin != wcin {
+            throw ShapeError("channel mismatch: the input \(x) has \(cin) channels but the weights \(w) expect \(wcin)")
+        }
+        let (pt, pb, pl, pr) = try ShapeRules.explicitPads(padding, inputH: x[1], inputW: x[2], windowH: windowH, windowW: windowW,
+                                                           strideH: strideH, strideW: strideW)
+        let h = try ShapeRules.windowOutput(x[1], window: windowH, stride: strideH, padding: padding, before: pt, after: pb,
+                                            ceil: false, what: "convolution kernel", axis: "height")
+        let wd = try ShapeRules.windowOutput(x[2], window: windowW, stride: strideW, padding: padding, before: pl, after: pr,
+                                             ceil: false, what: "convolution kernel", axis: "width")
+        let y = TensorShape([x[0], h, wd, cout])
+        try epilogue.check(output: y, extra: Array(inputs.dropFirst(2)))
+        return y
+    }
+}

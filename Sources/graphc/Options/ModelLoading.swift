@@ -1,0 +1,57 @@
+import ArgumentParser
+import GraphcCompiler
+import GraphcFormats
+import GraphcFrontend
+import GraphcIR
+import GraphcPasses
+
+/// What a command needs to get a compiled model: every subcommand that optimizes, plans, runs
+/// or reports memory comes through `load`, so a graph file and a .gplan are treated alike.
+struct ModelRequest {
+    var graph: GraphOptions
+    var pipeline = PipelineOptions()
+    /// A safetensors file; nil takes seeded initial values (graph files only).
+    var weights: String?
+    var seed: UInt64 = 0
+    var reuse = true
+    /// Data that will be fed, already read (its shapes fill the placeholders).
+    var inputs: [InputFile] = []
+    /// Keep an unknown batch unknown in the graph (`compile`: other batches are planned at load time).
+    var keepBatchUnknown = false
+    /// Sees the graph after each pass (graph files only).
+    var observe: ((Pass, Graph) -> Void)?
+
+    /// The compiled model: a .gplan read (and planned again when the inputs, --batch or
+    /// --no-reuse ask for other shapes or buffers), or the graph file evaluated and compiled.
+    /// `seeded` is how many variables took seeded initial values (nil when weights were given).
+    func load() throws -> (model: CompiledModel, seeded: Int?) {
+        var options = CompileOptions(batch: graph.batch)
+        options.pipeline = pipeline
+        options.reuse = reuse
+        options.inputShapes = Dictionary(inputs.map { ($0.name, $0.tensor.shape) }, uniquingKeysWith: { $1 })
+        if graph.isPlan {
+            if !graph.definitions.isEmpty { throw failure("-D applies to graph files; \(graph.file) was compiled with its definitions") }
+            if weights != nil { throw failure("--weights applies to graph files; \(graph.file) holds its folded weights") }
+            if graph.input.contains(where: { !$0.hasSuffix(".npy") }) { throw failure("--input NAME=shape applies to graph files; feed a compiled plan .npy files") }
+            let stored = try reportingErrors { try PlanFile.read(path: graph.file) }
+            if let batch = graph.batch, stored.resolvedBatch == nil {
+                Stderr.write("graphc: note: --batch \(batch) has no effect: \(graph.file) was compiled for a fixed batch\n")
+            }
+            options.batch = graph.batch ?? stored.resolvedBatch
+            return (try reportingErrors { try Compiler.replan(stored, options: options) }, nil)
+        }
+        let evaluated = try graph.evaluate(printing: false, fillBatch: !keepBatchUnknown, inputs: inputs).graph
+        try reportingErrors { try Compiler.checkWeightBudget(evaluated, options: options) }
+        let store = try reportingErrors { () throws -> WeightStore in
+            if let weights { return try WeightStore.load(safetensors: weights, for: evaluated) }
+            return WeightStore.initialize(evaluated, seed: seed)
+        }
+        let model = try reportingErrors { try Compiler.compile(evaluated, weights: store, source: graph.file, options: options, observe: observe) }
+        return (model, weights == nil ? evaluated.variables.count : nil)
+    }
+
+    private func failure(_ message: String) -> Error {
+        Stderr.write("graphc: error: \(message)\n")
+        return ExitCode(1)
+    }
+}

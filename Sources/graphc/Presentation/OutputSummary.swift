@@ -1,0 +1,32 @@
+import Foundation
+import GraphcIR
+
+/// The summary `graphc run` prints for an output: shape, min, max, mean and, for an
+/// (N, classes) output, the top five classes of each row.
+enum OutputSummary {
+    static func describe(name: String, _ t: HostTensor, maxRows: Int = 8) -> String {
+        var out = "\(name) \(TensorShape(t.shape.map { $0 }))\n"
+        guard !t.data.isEmpty else { return out + "  (empty)\n" }
+        var lo = Float.infinity, hi = -Float.infinity, sum: Double = 0
+        for v in t.data { lo = min(lo, v); hi = max(hi, v); sum += Double(v) }
+        out += "  min \(format(lo))  max \(format(hi))  mean \(format(Float(sum / Double(t.count))))\n"
+        let classes = t.shape.last ?? 0
+        let isClassifier = t.shape.count >= 2 && t.shape.dropFirst().dropLast().allSatisfy { $0 == 1 } && classes > 1
+        guard isClassifier else { return out }
+        let rows = t.count / classes
+        for row in 0..<min(rows, maxRows) {
+            let values = t.data[(row * classes)..<((row + 1) * classes)]
+            let top = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }.prefix(5)
+            out += "  top-5 row \(row): " + top.map { "\($0 - row * classes) (\(format(values[$0])))" }.joined(separator: ", ") + "\n"
+        }
+        if rows > maxRows { out += "  ... \(rows - maxRows) more rows\n" }
+        return out
+    }
+
+    static func format(_ v: Float) -> String {
+        if v.isNaN || v.isInfinite { return "\(v)" }
+        let magnitude = abs(v)
+        if magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e6) { return String(format: "%.4e", Double(v)) }
+        return String(format: "%.6f", Double(v))
+    }
+}
