@@ -20,19 +20,27 @@ struct Signature {
     var names: [String] { parameters.map(\.name) }
 }
 
+/// The modules a builtin is found in besides the global names: `tf.nn.relu6`, `slim.conv2d`.
+enum Namespace: String, CaseIterable {
+    case tf = "tf", nn = "tf.nn", image = "tf.image", slim = "slim", slimUtils = "slim.utils"
+}
+
 /// A function implemented in Swift: a language builtin or a TF / slim op.
 final class Builtin {
     let name: String
     let signature: Signature
     /// slim's `@add_arg_scope`: `arg_scope` may give this builtin defaults.
     let takesArgScope: Bool
+    /// Where else than the globals the builtin is found, declared where it is defined.
+    let namespaces: Set<Namespace>
     let body: (Evaluator, inout Arguments) throws -> Value
 
-    init(_ name: String, _ signature: Signature, argScope: Bool = false,
+    init(_ name: String, _ signature: Signature, argScope: Bool = false, in namespaces: Set<Namespace> = [],
          _ body: @escaping (Evaluator, inout Arguments) throws -> Value) {
         self.name = name
         self.signature = signature
         self.takesArgScope = argScope
+        self.namespaces = namespaces
         self.body = body
     }
 }

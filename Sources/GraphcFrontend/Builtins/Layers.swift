@@ -6,7 +6,7 @@ import GraphcIR
 extension Library {
     func makeLayers() -> [Builtin] {
         let ev = evaluator
-        let relu = Builtin("relu", Signature([("features", nil), ("name", Value.none)])) { ev, args in
+        let relu = Builtin("relu", Signature([("features", nil), ("name", Value.none)]), in: [.nn]) { ev, args in
             try ev.unary(.relu, args, input: "features", defaultName: "Relu")
         }
         let initializer = Value.opaque("initializer")
@@ -21,7 +21,7 @@ extension Library {
             ("inputs", nil), ("num_outputs", nil), ("kernel_size", nil), ("stride", .int(1)), ("padding", .string("SAME")),
             ("data_format", Value.none), ("rate", .int(1)), ("activation_fn", .builtin(relu)), ("normalizer_fn", Value.none),
             ("normalizer_params", Value.none),
-        ] + trainingOnly + [("scope", Value.none)]), argScope: true) { ev, args in
+        ] + trainingOnly + [("scope", Value.none)]), argScope: true, in: [.slim]) { ev, args in
             let x = try args.tensor("inputs")
             try ev.checkDataFormat(args)
             let biases: Bool
@@ -43,7 +43,7 @@ extension Library {
             ("variables_collections", Value.none), ("outputs_collections", Value.none), ("trainable", .bool(true)), ("batch_weights", Value.none),
             ("fused", Value.none), ("data_format", Value.none), ("zero_debias_moving_mean", .bool(false)), ("scope", Value.none),
             ("renorm", .bool(false)), ("renorm_clipping", Value.none), ("renorm_decay", .float(0.99)), ("adjustment", Value.none),
-        ]), argScope: true) { ev, args in
+        ]), argScope: true, in: [.slim]) { ev, args in
             let x = try args.tensor("inputs")
             try ev.checkDataFormat(args)
             if try args.bool("renorm") { throw args.error("batch_norm renorm is a training feature graphc does not support", argument: "renorm") }
@@ -65,7 +65,7 @@ extension Library {
 
         result.append(Builtin("fully_connected", Signature([
             ("inputs", nil), ("num_outputs", nil), ("activation_fn", .builtin(relu)), ("normalizer_fn", Value.none), ("normalizer_params", Value.none),
-        ] + trainingOnly + [("scope", Value.none)]), argScope: true) { ev, args in
+        ] + trainingOnly + [("scope", Value.none)]), argScope: true, in: [.slim]) { ev, args in
             let x = try args.tensor("inputs")
             let biases: Bool
             if case .none = args["biases_initializer"] { biases = false } else { biases = true }
@@ -83,7 +83,7 @@ extension Library {
                 ("outputs_collections", Value.none), ("scope", Value.none), ("ceil_mode", .bool(false)),
             ]
             if !isMax { parameters.append(("count_include_pad", .bool(true))) }
-            result.append(Builtin(isMax ? "max_pool2d" : "avg_pool2d", Signature(parameters), argScope: true) { ev, args in
+            result.append(Builtin(isMax ? "max_pool2d" : "avg_pool2d", Signature(parameters), argScope: true, in: [.slim]) { ev, args in
                 let x = try args.tensor("inputs")
                 try ev.checkDataFormat(args)
                 let (kh, kw) = try args.intPair("kernel_size")
@@ -98,7 +98,7 @@ extension Library {
             })
         }
 
-        result.append(Builtin("flatten", Signature([("inputs", nil), ("outputs_collections", Value.none), ("scope", Value.none)]), argScope: true) { ev, args in
+        result.append(Builtin("flatten", Signature([("inputs", nil), ("outputs_collections", Value.none), ("scope", Value.none)]), argScope: true, in: [.slim]) { ev, args in
             let x = try args.tensor("inputs")
             let shape = ev.builder.graph[x].shape
             guard shape.rank >= 2 else { throw args.error("flatten needs an input of rank >= 2, got shape \(shape)", argument: "inputs") }
@@ -110,7 +110,7 @@ extension Library {
             })
         })
         result.append(Builtin("dropout", Signature([("inputs", nil), ("keep_prob", .float(0.5)), ("noise_shape", Value.none), ("is_training", .bool(true)),
-                                                   ("outputs_collections", Value.none), ("scope", Value.none), ("seed", Value.none)]), argScope: true) { _, args in
+                                                   ("outputs_collections", Value.none), ("scope", Value.none), ("seed", Value.none)]), argScope: true, in: [.slim]) { _, args in
             // Inference: dropout is the identity.
             _ = try args.tensor("inputs")
             return args["inputs"]
@@ -129,14 +129,14 @@ extension Library {
             })
         })
 
-        result.append(Builtin("arg_scope", Signature([("list_ops_or_scope", nil)], variadicKeywords: true)) { ev, args in
+        result.append(Builtin("arg_scope", Signature([("list_ops_or_scope", nil)], variadicKeywords: true), in: [.slim]) { ev, args in
             .context(.argScope(try ev.makeArgScope(args)))
         })
         result.append(Builtin("variable_scope", Signature([
             ("name_or_scope", Value.none), ("default_name", Value.none), ("values", Value.none), ("initializer", Value.none), ("regularizer", Value.none),
             ("caching_device", Value.none), ("partitioner", Value.none), ("custom_getter", Value.none), ("reuse", Value.none), ("dtype", Value.none),
             ("use_resource", Value.none), ("constraint", Value.none), ("auxiliary_name_scope", .bool(true)),
-        ])) { ev, args in
+        ]), in: [.tf]) { ev, args in
             if case .bool(true) = args["reuse"] {
                 throw args.error("variable_scope(reuse=True) is not supported: graphc builds one inference graph; call the layer once and reuse its output", argument: "reuse")
             }
@@ -153,7 +153,7 @@ extension Library {
             }
             return .context(.variableScope(name: name, defaultName: defaultName ?? "scope"))
         })
-        result.append(Builtin("name_scope", Signature([("name", nil), ("default_name", Value.none), ("values", Value.none)])) { _, args in
+        result.append(Builtin("name_scope", Signature([("name", nil), ("default_name", Value.none), ("values", Value.none)]), in: [.tf]) { _, args in
             let name = try args.optionalString("name") ?? args.optionalString("default_name")
             guard let name, !name.isEmpty else { throw args.error("name_scope needs a name", argument: "name") }
             return .context(.nameScope(name))
@@ -161,21 +161,21 @@ extension Library {
 
         // Training-only values that slim code passes around; kept so ported code runs unchanged.
         for name in ["l2_regularizer", "variance_scaling_initializer", "xavier_initializer", "zeros_initializer", "truncated_normal_initializer"] {
-            result.append(Builtin(name, Signature([], variadic: true, variadicKeywords: true)) { _, _ in .opaque(name) })
+            result.append(Builtin(name, Signature([], variadic: true, variadicKeywords: true), in: [.slim]) { _, _ in .opaque(name) })
         }
 
-        result.append(Builtin("last_dimension", Signature([("shape", nil), ("min_rank", .int(1))])) { _, args in
+        result.append(Builtin("last_dimension", Signature([("shape", nil), ("min_rank", .int(1))]), in: [.slimUtils]) { _, args in
             guard case .shape(let s) = args["shape"] else { throw args.error("last_dimension needs a TensorShape", argument: "shape") }
             let minRank = try args.int("min_rank")
             guard s.rank >= minRank else { throw args.error("shape \(s) must have rank at least \(minRank)", argument: "shape") }
             guard let last = s.dims.last ?? nil else { throw args.error("the last dimension of \(s) must be known", argument: "shape") }
             return .int(last)
         })
-        result.append(Builtin("collect_named_outputs", Signature([("collections", nil), ("alias", nil), ("outputs", nil)])) { ev, args in
+        result.append(Builtin("collect_named_outputs", Signature([("collections", nil), ("alias", nil), ("outputs", nil)]), in: [.slimUtils]) { ev, args in
             ev.collect(args["collections"], alias: try args.string("alias"), args["outputs"])
             return args["outputs"]
         })
-        result.append(Builtin("convert_to_dict", Signature([("collection", nil)])) { ev, args in
+        result.append(Builtin("convert_to_dict", Signature([("collection", nil)]), in: [.slimUtils]) { ev, args in
             let d = DictBox()
             for entry in ev.collections[try args.string("collection")] ?? [] { d[.string(entry.alias)] = entry.value }
             return .dict(d)

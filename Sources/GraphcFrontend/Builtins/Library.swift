@@ -26,22 +26,20 @@ final class Library {
             for b in builtins { members[b.name] = .builtin(b) }
             return Module(name: name, members: members)
         }
-        let nn = module("tf.nn", (ops + layers).filter { ["relu", "relu6", "sigmoid", "tanh", "softmax", "bias_add"].contains($0.name) })
-        let image = module("tf.image", ops.filter { ["resize_images", "resize_bilinear"].contains($0.name) })
+        // Each builtin says which modules it is in (`in:` where it is defined).
+        let all = ops + layers
+        func members(of namespace: Namespace) -> [Builtin] { all.filter { $0.namespaces.contains(namespace) } }
+        let nn = module("tf.nn", members(of: .nn))
+        let image = module("tf.image", members(of: .image))
         let graphKeys = Module(name: "tf.GraphKeys", members: ["UPDATE_OPS": .string("update_ops"), "GLOBAL_VARIABLES": .string("variables")])
-        let utils = module("slim.utils", layers.filter { ["last_dimension", "collect_named_outputs", "convert_to_dict"].contains($0.name) })
-        let slimNames = ["conv2d", "batch_norm", "fully_connected", "max_pool2d", "avg_pool2d", "arg_scope", "flatten",
-                         "dropout", "l2_regularizer", "variance_scaling_initializer", "xavier_initializer", "zeros_initializer",
-                         "truncated_normal_initializer"]
-        var slimBuiltins: [Builtin] = layers.filter { slimNames.contains($0.name) } + [addArgScope!]
+        let utils = module("slim.utils", members(of: .slimUtils))
+        var slimBuiltins = members(of: .slim) + [addArgScope!]
         slimBuiltins.append(layers.first { $0.name == "slim_softmax" }!)
         let slim = module("slim", slimBuiltins, extra: ["utils": .module(utils)])
         slim.members["softmax"] = slim.members.removeValue(forKey: "slim_softmax")
         slim.members["convolution2d"] = slim.members["conv2d"]
         let contrib = Module(name: "tf.contrib", members: ["slim": .module(slim)])
-        let tfNames = ["placeholder", "variable_scope", "name_scope", "pad", "squeeze", "reshape", "reduce_mean", "add", "multiply",
-                       "concat", "identity", "sigmoid", "tanh"]
-        let tf = module("tf", ops.filter { tfNames.contains($0.name) } + layers.filter { tfNames.contains($0.name) },
+        let tf = module("tf", members(of: .tf),
                         extra: ["float32": .dtype("float32"), "nn": .module(nn), "image": .module(image),
                                 "GraphKeys": .module(graphKeys), "contrib": .module(contrib)])
         tf.members["compat"] = .module(Module(name: "tf.compat", members: ["v1": .module(tf)]))

@@ -5,30 +5,34 @@ import GraphcIR
 extension Library {
     func makeTensorOps() -> [Builtin] {
         var result: [Builtin] = []
-        result.append(Builtin("placeholder", Signature([("dtype", nil), ("shape", Value.none), ("name", Value.none)])) { ev, args in
+        result.append(Builtin("placeholder", Signature([("dtype", nil), ("shape", Value.none), ("name", Value.none)]), in: [.tf]) { ev, args in
             try ev.placeholder(args)
         })
-        for (name, op, typeName) in [("relu6", Op.relu6, "Relu6"), ("sigmoid", .sigmoid, "Sigmoid"), ("tanh", .tanh, "Tanh")] {
-            result.append(Builtin(name, Signature([("x", nil), ("name", Value.none)])) { ev, args in
-                try ev.unary(op, args, input: "x", defaultName: typeName)
+        // tf.nn's activations; relu is slim's own layer (Layers.swift).
+        let activations: [(String, Activation, Set<Namespace>)] = [
+            ("relu6", .relu6, [.nn]), ("sigmoid", .sigmoid, [.tf, .nn]), ("tanh", .tanh, [.tf, .nn]),
+        ]
+        for (name, activation, namespaces) in activations {
+            result.append(Builtin(name, Signature([("x", nil), ("name", Value.none)]), in: namespaces) { ev, args in
+                try ev.unary(.activation(activation), args, input: "x", defaultName: activation.typeName)
             })
         }
-        result.append(Builtin("softmax", Signature([("logits", nil), ("axis", Value.none), ("name", Value.none)])) { ev, args in
+        result.append(Builtin("softmax", Signature([("logits", nil), ("axis", Value.none), ("name", Value.none)]), in: [.nn]) { ev, args in
             let x = try args.tensor("logits")
             if let axis = try args.optionalInt("axis"), axis != -1, axis != ev.builder.graph[x].shape.rank - 1 {
                 throw args.error("softmax over an axis other than the last is not supported", argument: "axis")
             }
             return .tensor(try ev.builder.add(.softmax, [x], name: try args.optionalString("name") ?? "Softmax"))
         })
-        result.append(Builtin("identity", Signature([("input", nil), ("name", Value.none)])) { _, args in
+        result.append(Builtin("identity", Signature([("input", nil), ("name", Value.none)]), in: [.tf]) { _, args in
             _ = try args.tensor("input")
             return args["input"]
         })
-        result.append(Builtin("bias_add", Signature([("value", nil), ("bias", nil), ("data_format", Value.none), ("name", Value.none)])) { ev, args in
+        result.append(Builtin("bias_add", Signature([("value", nil), ("bias", nil), ("data_format", Value.none), ("name", Value.none)]), in: [.nn]) { ev, args in
             .tensor(try ev.builder.add(.biasAdd, [try args.tensor("value"), try args.tensor("bias")], name: try args.optionalString("name") ?? "BiasAdd"))
         })
         result.append(Builtin("reduce_mean", Signature([("input_tensor", nil), ("axis", Value.none), ("keepdims", Value.none), ("name", Value.none),
-                                                       ("reduction_indices", Value.none), ("keep_dims", Value.none)])) { ev, args in
+                                                       ("reduction_indices", Value.none), ("keep_dims", Value.none)]), in: [.tf]) { ev, args in
             let x = try args.tensor("input_tensor")
             let rank = ev.builder.graph[x].shape.rank
             let axisArgument = args.has("reduction_indices") && !(args["reduction_indices"].isNone) ? "reduction_indices" : "axis"
@@ -59,11 +63,11 @@ extension Library {
             return .tensor(try ev.builder.add(op, [x], name: "Mean"))
         })
         for (name, op, typeName) in [("add", Op.add, "Add"), ("multiply", .mul, "Mul")] {
-            result.append(Builtin(name, Signature([("x", nil), ("y", nil), ("name", Value.none)])) { ev, args in
+            result.append(Builtin(name, Signature([("x", nil), ("y", nil), ("name", Value.none)]), in: [.tf]) { ev, args in
                 .tensor(try ev.builder.add(op, [try args.tensor("x"), try args.tensor("y")], name: try args.optionalString("name") ?? typeName))
             })
         }
-        result.append(Builtin("concat", Signature([("values", nil), ("axis", nil), ("name", .string("concat"))])) { ev, args in
+        result.append(Builtin("concat", Signature([("values", nil), ("axis", nil), ("name", .string("concat"))]), in: [.tf]) { ev, args in
             let inputs = try ev.sequenceItems(args["values"], at: args.range(of: "values")).map { v -> NodeID in
                 guard case .tensor(let t) = v else { throw args.error("concat needs a list of tensors, found \(v.typeName)", argument: "values") }
                 return t
@@ -75,7 +79,7 @@ extension Library {
             return .tensor(try ev.builder.add(.concat(axis: axis), inputs, name: try args.string("name")))
         })
         result.append(Builtin("pad", Signature([("tensor", nil), ("paddings", nil), ("mode", .string("CONSTANT")), ("name", Value.none),
-                                               ("constant_values", .int(0))])) { ev, args in
+                                               ("constant_values", .int(0))]), in: [.tf]) { ev, args in
             let x = try args.tensor("tensor")
             guard try args.string("mode").uppercased() == "CONSTANT" else { throw args.error("only CONSTANT padding is supported", argument: "mode") }
             guard ev.number(args["constant_values"]) == 0 else { throw args.error("only zero padding is supported", argument: "constant_values") }
@@ -87,7 +91,7 @@ extension Library {
             }
             return .tensor(try ev.builder.add(.pad(pairs), [x], name: try args.optionalString("name") ?? "Pad"))
         })
-        result.append(Builtin("squeeze", Signature([("input", nil), ("axis", Value.none), ("name", Value.none), ("squeeze_dims", Value.none)])) { ev, args in
+        result.append(Builtin("squeeze", Signature([("input", nil), ("axis", Value.none), ("name", Value.none), ("squeeze_dims", Value.none)]), in: [.tf]) { ev, args in
             let x = try args.tensor("input")
             let rank = ev.builder.graph[x].shape.rank
             let argument = args["squeeze_dims"].isNone ? "axis" : "squeeze_dims"
@@ -103,7 +107,7 @@ extension Library {
             axes = axes.map { $0 < 0 ? $0 + rank : $0 }
             return .tensor(try ev.builder.add(.squeeze(axes: axes.sorted()), [x], name: try args.optionalString("name") ?? "Squeeze"))
         })
-        result.append(Builtin("reshape", Signature([("tensor", nil), ("shape", nil), ("name", Value.none)])) { ev, args in
+        result.append(Builtin("reshape", Signature([("tensor", nil), ("shape", nil), ("name", Value.none)]), in: [.tf]) { ev, args in
             let x = try args.tensor("tensor")
             let dims = try ev.sequenceItems(args["shape"], at: args.range(of: "shape")).map { v -> Int? in
                 switch v {
@@ -116,7 +120,7 @@ extension Library {
         })
         for name in ["resize_images", "resize_bilinear"] {
             result.append(Builtin(name, Signature([("images", nil), ("size", nil), ("method", .int(0)), ("align_corners", .bool(false)),
-                                                  ("name", Value.none), ("half_pixel_centers", .bool(false))])) { ev, args in
+                                                  ("name", Value.none), ("half_pixel_centers", .bool(false))]), in: [.image]) { ev, args in
                 let x = try args.tensor("images")
                 let size = try args.ints("size")
                 guard size.count == 2 else { throw args.error("size must be [height, width]", argument: "size") }
