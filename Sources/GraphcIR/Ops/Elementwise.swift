@@ -16,7 +16,7 @@ public struct BiasAddOp: OpSchema {
 }
 
 /// A binary elementwise op with NumPy broadcasting; inputs: a, b.
-public enum BinaryOperator: String, Hashable, Sendable, Codable {
+public enum BinaryArithmetic: String, Hashable, Sendable, Codable {
     case add, mul
 
     /// a op b in float32.
@@ -29,7 +29,7 @@ public enum BinaryOperator: String, Hashable, Sendable, Codable {
     }
 }
 
-extension BinaryOperator: OpSchema {
+extension BinaryArithmetic: OpSchema {
     public var typeName: String {
         switch self {
         case .add: return "Add"

@@ -25,7 +25,7 @@ public enum Op: Hashable, Sendable, Codable {
     /// y = activation(x * scale + shift) per channel: what a batch norm is lowered to.
     case scaleShift(Activation?)
     /// Elementwise with NumPy broadcasting.
-    case binary(BinaryOperator)
+    case binary(BinaryArithmetic)
     case concat(axis: Int)
     /// Zero padding; one (before, after) pair per axis.
     case pad([[Int]])

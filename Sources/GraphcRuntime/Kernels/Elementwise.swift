@@ -60,7 +60,7 @@ enum ElementwiseKernel {
 
     /// `a op b` with NumPy broadcasting, given each operand's strides over the output's shape
     /// (0 where it broadcasts).
-    static func binary(_ op: BinaryOperator, a: UnsafePointer<Float>, aStrides: [Int], b: UnsafePointer<Float>, bStrides: [Int],
+    static func binary(_ op: BinaryArithmetic, a: UnsafePointer<Float>, aStrides: [Int], b: UnsafePointer<Float>, bStrides: [Int],
                        output: UnsafeMutablePointer<Float>, shape: [Int], threads: Int) {
         let count = shape.reduce(1, *)
         guard count > 0 else { return }

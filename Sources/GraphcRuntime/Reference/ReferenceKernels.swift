@@ -76,7 +76,7 @@ public enum ReferenceKernels {
     }
 
     /// a + b or a * b with NumPy broadcasting, index by index.
-    public static func binary(_ op: BinaryOperator, _ a: UnsafePointer<Float>, _ ashape: [Int], _ b: UnsafePointer<Float>, _ bshape: [Int],
+    public static func binary(_ op: BinaryArithmetic, _ a: UnsafePointer<Float>, _ ashape: [Int], _ b: UnsafePointer<Float>, _ bshape: [Int],
                               _ y: UnsafeMutablePointer<Float>, _ yshape: [Int]) {
         let rank = yshape.count
         let pa = [Int](repeating: 1, count: rank - ashape.count) + ashape
