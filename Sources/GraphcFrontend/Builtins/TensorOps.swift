@@ -9,12 +9,17 @@ extension Library {
             try ev.placeholder(args)
         })
         // tf.nn's activations; relu is slim's own layer (Layers.swift).
-        let activations: [(String, Activation, Set<Namespace>)] = [
-            ("relu6", .relu6, [.nn]), ("sigmoid", .sigmoid, [.tf, .nn]), ("tanh", .tanh, [.tf, .nn]),
+        // name, parameters (the input first, then the activation's own), modules, the activation.
+        let activations: [(String, [(String, Value?)], Set<Namespace>, (Arguments) throws -> Activation)] = [
+            ("relu6", [("x", nil)], [.nn], { _ in .relu6 }),
+            ("sigmoid", [("x", nil)], [.tf, .nn], { _ in .sigmoid }),
+            ("tanh", [("x", nil)], [.tf, .nn], { _ in .tanh }),
+            ("leaky_relu", [("features", nil), ("alpha", .float(0.2))], [.nn], { .leakyRelu(alpha: Float(try $0.double("alpha"))) }),
         ]
-        for (name, activation, namespaces) in activations {
-            result.append(Builtin(name, Signature([("x", nil), ("name", Value.none)]), in: namespaces) { ev, args in
-                try ev.unary(.activation(activation), args, input: "x", defaultName: activation.typeName)
+        for (name, parameters, namespaces, make) in activations {
+            result.append(Builtin(name, Signature(parameters + [("name", Value.none)]), in: namespaces) { ev, args in
+                let activation = try make(args)
+                return try ev.unary(.activation(activation), args, input: parameters[0].0, defaultName: activation.typeName)
             })
         }
         result.append(Builtin("softmax", Signature([("logits", nil), ("axis", Value.none), ("name", Value.none)]), in: [.nn]) { ev, args in

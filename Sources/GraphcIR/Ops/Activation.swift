@@ -12,6 +12,8 @@ public enum Activation: Hashable, Sendable, Codable {
     case sigmoid
     /// tanh(x)
     case tanh
+    /// x for x > 0, else alpha * x
+    case leakyRelu(alpha: Float)
 
     /// The name in fused epilogues and the DSL (`relu6`).
     public var name: String {
@@ -20,6 +22,7 @@ public enum Activation: Hashable, Sendable, Codable {
         case .relu6: return "relu6"
         case .sigmoid: return "sigmoid"
         case .tanh: return "tanh"
+        case let .leakyRelu(alpha): return "leaky_relu(alpha=\(IRPrinter.formatFloat(alpha)))"
         }
     }
 
@@ -31,6 +34,7 @@ public enum Activation: Hashable, Sendable, Codable {
         case .relu6: return Swift.min(Swift.max(x, 0), 6)
         case .sigmoid: return 1 / (1 + expf(-x))
         case .tanh: return tanhf(x)
+        case let .leakyRelu(alpha): return x > 0 ? x : alpha * x
         }
     }
 }
@@ -42,6 +46,7 @@ extension Activation: OpSchema {
         case .relu6: return "Relu6"
         case .sigmoid: return "Sigmoid"
         case .tanh: return "Tanh"
+        case .leakyRelu: return "LeakyRelu"
         }
     }
 
@@ -50,5 +55,10 @@ extension Activation: OpSchema {
     public func inferShape(_ inputs: [TensorShape]) throws(ShapeError) -> TensorShape { inputs[0] }
 
     /// Its parameters, as `graphc dump` prints them.
-    public var attributes: [String] { [] }
+    public var attributes: [String] {
+        switch self {
+        case .relu, .relu6, .sigmoid, .tanh: return []
+        case let .leakyRelu(alpha): return ["alpha=\(IRPrinter.formatFloat(alpha))"]
+        }
+    }
 }

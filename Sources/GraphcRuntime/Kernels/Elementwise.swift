@@ -38,6 +38,7 @@ enum ElementwiseKernel {
         switch f {
         case .relu: for i in 0..<count { y[i] = max(x[i], 0) }
         case .relu6: for i in 0..<count { y[i] = min(max(x[i], 0), 6) }
+        case let .leakyRelu(alpha): for i in 0..<count { y[i] = x[i] > 0 ? x[i] : alpha * x[i] }
         default: for i in 0..<count { y[i] = f(x[i]) }
         }
     }

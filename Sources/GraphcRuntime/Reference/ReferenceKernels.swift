@@ -72,6 +72,7 @@ public enum ReferenceKernels {
         case .relu6: return Swift.min(Swift.max(v, 0), 6)
         case .sigmoid: return 1 / (1 + Foundation.exp(-v))
         case .tanh: return Foundation.tanh(v)
+        case let .leakyRelu(alpha): return v > 0 ? v : Double(alpha) * v
         }
     }
 
