@@ -1,3 +1,4 @@
+import Foundation
 import GraphcCompiler
 import GraphcFrontend
 import GraphcIR
@@ -49,5 +50,25 @@ import Testing
         #expect(Tensors.relativeError(runs[0], runs[2]) <= 1e-5)
         #expect(Tensors.relativeError(runs[1], runs[2]) <= 1e-5)
         #expect(runs[2].data.contains { $0 < 0 })
+    }
+
+    @Test func eluIsTFsElu() throws {
+        let g = try graph("tf.nn.elu(x)")
+        let node = try #require(g.nodes.last)
+        #expect(node.name == "Elu")
+        #expect(IRPrinter.line(node, locations: false) == "%1 = Elu(%0) : (2, 3, 3, 4) \"Elu\"")
+        let (runs, input) = try outputs(g)
+        let expected = HostTensor(shape: input.shape, data: input.data.map { $0 > 0 ? $0 : Float(exp(Double($0)) - 1) })
+        for run in runs { #expect(Tensors.relativeError(run, expected) <= 1e-6) }
+    }
+
+    @Test func eluTakesAnAlphaAndFuses() throws {
+        let g = try graph("conv2d(x, 5, 3, activation_fn=lambda t: elu(t, alpha=0.5), scope='c')")
+        let model = try Compiler.compile(g, weights: WeightStore.initialize(g, seed: 1), source: "t")
+        #expect(IRPrinter.print(model.graph, locations: false).contains("activation=elu(alpha=0.5)"))
+        let (runs, _) = try outputs(g)
+        #expect(Tensors.relativeError(runs[0], runs[2]) <= 1e-5)
+        // The smallest value elu with alpha 0.5 can give is -0.5.
+        #expect(runs[2].data.min()! > -0.5 && runs[2].data.contains { $0 < -0.01 })
     }
 }

@@ -15,6 +15,8 @@ extension Library {
             ("sigmoid", [("x", nil)], [.tf, .nn], { _ in .sigmoid }),
             ("tanh", [("x", nil)], [.tf, .nn], { _ in .tanh }),
             ("leaky_relu", [("features", nil), ("alpha", .float(0.2))], [.nn], { .leakyRelu(alpha: Float(try $0.double("alpha"))) }),
+            // TF's elu has alpha 1; Keras's ELU and ONNX's Elu take one.
+            ("elu", [("features", nil), ("alpha", .float(1))], [.nn], { .elu(alpha: Float(try $0.double("alpha"))) }),
         ]
         for (name, parameters, namespaces, make) in activations {
             result.append(Builtin(name, Signature(parameters + [("name", Value.none)]), in: namespaces) { ev, args in

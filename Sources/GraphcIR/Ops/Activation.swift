@@ -14,6 +14,8 @@ public enum Activation: Hashable, Sendable, Codable {
     case tanh
     /// x for x > 0, else alpha * x
     case leakyRelu(alpha: Float)
+    /// x for x > 0, else alpha * (e^x - 1)
+    case elu(alpha: Float)
 
     /// The name in fused epilogues and the DSL (`relu6`).
     public var name: String {
@@ -23,6 +25,7 @@ public enum Activation: Hashable, Sendable, Codable {
         case .sigmoid: return "sigmoid"
         case .tanh: return "tanh"
         case let .leakyRelu(alpha): return "leaky_relu(alpha=\(IRPrinter.formatFloat(alpha)))"
+        case let .elu(alpha): return alpha == 1 ? "elu" : "elu(alpha=\(IRPrinter.formatFloat(alpha)))"
         }
     }
 
@@ -35,6 +38,7 @@ public enum Activation: Hashable, Sendable, Codable {
         case .sigmoid: return 1 / (1 + expf(-x))
         case .tanh: return tanhf(x)
         case let .leakyRelu(alpha): return x > 0 ? x : alpha * x
+        case let .elu(alpha): return x > 0 ? x : alpha * (expf(x) - 1)
         }
     }
 }
@@ -47,6 +51,7 @@ extension Activation: OpSchema {
         case .sigmoid: return "Sigmoid"
         case .tanh: return "Tanh"
         case .leakyRelu: return "LeakyRelu"
+        case .elu: return "Elu"
         }
     }
 
@@ -59,6 +64,7 @@ extension Activation: OpSchema {
         switch self {
         case .relu, .relu6, .sigmoid, .tanh: return []
         case let .leakyRelu(alpha): return ["alpha=\(IRPrinter.formatFloat(alpha))"]
+        case let .elu(alpha): return alpha == 1 ? [] : ["alpha=\(IRPrinter.formatFloat(alpha))"]
         }
     }
 }

@@ -73,6 +73,7 @@ public enum ReferenceKernels {
         case .sigmoid: return 1 / (1 + Foundation.exp(-v))
         case .tanh: return Foundation.tanh(v)
         case let .leakyRelu(alpha): return v > 0 ? v : Double(alpha) * v
+        case let .elu(alpha): return v > 0 ? v : Double(alpha) * Foundation.expm1(v)
         }
     }
 
