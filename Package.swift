@@ -63,6 +63,6 @@ let package = Package(
             name: "GraphcRuntimeTests",
             dependencies: ["GraphcRuntime", "GraphcCompiler", "GraphcFormats", "GraphcPasses", "GraphcIR", "GraphcFrontend", "GraphcTestSupport"]
         ),
-        .testTarget(name: "GraphcCLITests", dependencies: ["graphc", "GraphcTestSupport"]),
+        .testTarget(name: "GraphcCLITests", dependencies: ["graphc", "GraphcFormats", "GraphcTestSupport"]),
     ]
 )

@@ -1,4 +1,7 @@
 import Foundation
+import GraphcFormats
+import GraphcIR
+import GraphcTestSupport
 import Testing
 
 /// `graphc run`, `vars`, `init`, `convert` and `bench` as a user runs them.
@@ -53,6 +56,29 @@ import Testing
         let initial = folder.appendingPathComponent("init.safetensors").path
         let made = try cli.graphc("init", "Tests/Fixtures/torch_residual_block.graph", "-I", "Graphs", "-o", initial)
         #expect(made.status == 0)
+        // slim's initial values: He-scaled truncated normal weights, zero biases and statistics.
+        let file = try Safetensors.File(path: initial)
+        #expect(file.names.count == 12)
+        for name in file.names {
+            let entry = file.entries[name]!
+            var values = [Float](repeating: 0, count: entry.count)
+            values.withUnsafeMutableBufferPointer { entry.copyFloats(into: $0.baseAddress!) }
+            switch name.split(separator: "/").last! {
+            case "weights":
+                let stddev = (2 / Double(entry.shape.dropLast().reduce(1, *))).squareRoot()
+                let sample = (values.map { Double($0) * Double($0) }.reduce(0, +) / Double(values.count)).squareRoot()
+                #expect(values.allSatisfy { abs(Double($0)) <= 2 * stddev + 1e-6 }, "\(name) is cut at two standard deviations")
+                // A normal cut at 2 sigma has a standard deviation of 0.88 sigma.
+                #expect(abs(sample / stddev - 0.88) < 0.15, "\(name): sample stddev \(sample), expected about \(0.88 * stddev)")
+            case "gamma", "moving_variance": #expect(values.allSatisfy { $0 == 1 }, "\(name)")
+            default: #expect(values.allSatisfy { $0 == 0 }, "\(name)")
+            }
+        }
+        let again = folder.appendingPathComponent("again.safetensors").path, other = folder.appendingPathComponent("other.safetensors").path
+        _ = try cli.graphc("init", "Tests/Fixtures/torch_residual_block.graph", "-I", "Graphs", "-o", again)
+        _ = try cli.graphc("init", "Tests/Fixtures/torch_residual_block.graph", "-I", "Graphs", "-o", other, "--seed", "1")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: again)) == Data(contentsOf: URL(fileURLWithPath: initial)), "deterministic")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: other)) != Data(contentsOf: URL(fileURLWithPath: initial)), "the seed matters")
         let withFile = try cli.graphc("run", "Tests/Fixtures/torch_residual_block.graph", "-I", "Graphs", "--weights", initial)
         let without = try cli.graphc("run", "Tests/Fixtures/torch_residual_block.graph", "-I", "Graphs")
         #expect(withFile.status == 0 && without.status == 0)
@@ -129,15 +155,22 @@ import Testing
     @Test func noReuseAndO0GiveTheSameOutput() throws {
         let base = ["run", "Tests/Fixtures/small_resnet.graph", "-I", "Graphs", "--weights", "Tests/Fixtures/data/small_resnet.weights.safetensors",
                     "--input", "x=Tests/Fixtures/data/small_resnet.input.npy"]
-        let a = try cli.graphc(base)
-        let b = try cli.graphc(base + ["--no-reuse"])
-        let c = try cli.graphc(base + ["-O0"])
-        let d = try cli.graphc(base + ["--disable-pass", "FuseResidualAdd"])
-        #expect(a.status == 0 && b.status == 0 && c.status == 0 && d.status == 0)
-        #expect(a.stdout == b.stdout)
-        // Six decimals: the -O0 graph rounds differently only far below them.
-        #expect(a.stdout.split(separator: "\n").first == c.stdout.split(separator: "\n").first)
-        #expect(d.stdout.split(separator: "\n").first == a.stdout.split(separator: "\n").first)
+        let expected = try NumPyFile.read(path: "\(CLITests.root.path)/Tests/Fixtures/data/small_resnet.output.npy")
+        var outputs: [String: HostTensor] = [:]
+        for (name, extra) in [("default", []), ("no-reuse", ["--no-reuse"]), ("O0", ["-O0"]), ("no-residual-fusion", ["--disable-pass", "FuseResidualAdd"]),
+                              ("reference", ["--reference"])] {
+            let path = folder.appendingPathComponent("\(name).npy").path
+            let run = try cli.graphc(base + extra + ["--output", path])
+            #expect(run.status == 0, "\(name): \(run.stderr)")
+            outputs[name] = try NumPyFile.read(path: path)
+            // Every way of running matches the framework (PyTorch, Tests/Fixtures/make_fixtures.py).
+            #expect(Tensors.relativeError(outputs[name]!, expected) <= 1e-4, "\(name)")
+        }
+        // The same kernels with other buffers compute the same bits; other graphs agree closely.
+        #expect(outputs["no-reuse"] == outputs["default"])
+        for name in ["O0", "no-residual-fusion", "reference"] {
+            #expect(Tensors.relativeError(outputs[name]!, outputs["default"]!) <= 1e-5, "\(name)")
+        }
     }
 }
 

@@ -31,7 +31,7 @@ struct RuntimeOptions: ParsableArguments {
 
 /// Which optimizer passes run (Docs/Passes.md).
 struct OptimizationOptions: ParsableArguments {
-    @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("Optimization level: -O0 runs no pass, -O1 (default) runs them all.", valueName: "level"))
+    @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("Optimization level: -O0 runs no optimization pass (the lowerings still run), -O1 (default) runs them all.", valueName: "level"))
     var level: Int = 1
 
     @Option(help: ArgumentHelp("Skip a pass (repeatable).", valueName: "name"))
