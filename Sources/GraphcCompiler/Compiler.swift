@@ -27,12 +27,7 @@ public enum Compiler {
     /// Resolves shapes and plans memory for a graph that is already optimized: the last stage
     /// of `compile`, and how a loaded plan is made again for other input shapes.
     public static func plan(_ graph: Graph, weights: WeightStore, source: String, options: CompileOptions) throws(CompileError) -> CompiledModel {
-        let resolved: (shapes: [[Int]], resolvedBatch: Int?)
-        do {
-            resolved = try ShapeResolution.concreteShapes(graph, batch: options.batch, fed: options.inputShapes)
-        } catch {
-            throw CompileError(error.message)
-        }
+        let resolved = try resolve(graph, options)
         let plan = MemoryPlan(graph: graph, shapes: resolved.shapes, scratch: KernelScratch.requirements(graph, resolved.shapes),
                               reuse: options.reuse)
         let weightBytes = MemoryBudget.bytes(floats: graph.variables.map { resolved.shapes[$0.id].reduce(1, *) })
@@ -44,9 +39,17 @@ public enum Compiler {
 
     /// `model` planned for other input shapes (itself when they are the ones it was planned for).
     public static func replan(_ model: CompiledModel, options: CompileOptions) throws(CompileError) -> CompiledModel {
-        let again = try plan(model.graph, weights: model.weights, source: model.source, options: options)
-        if again.shapes == model.shapes, options.reuse, model.memory.strategy != BufferPlanner.Strategy.noReuse.rawValue { return model }
-        return again
+        if try resolve(model.graph, options).shapes == model.shapes, options.reuse == model.assignment.inPlace { return model }
+        return try plan(model.graph, weights: model.weights, source: model.source, options: options)
+    }
+
+    /// The concrete shapes the options give `graph` (ShapeResolution, the one place a batch is decided).
+    static func resolve(_ graph: Graph, _ options: CompileOptions) throws(CompileError) -> (shapes: [[Int]], resolvedBatch: Int?) {
+        do {
+            return try ShapeResolution.concreteShapes(graph, batch: options.batch, fed: options.inputShapes)
+        } catch {
+            throw CompileError(error.message)
+        }
     }
 
     /// Throws when `graph`'s weights, twice over (folding briefly holds the original and the

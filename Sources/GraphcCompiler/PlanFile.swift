@@ -171,7 +171,7 @@ public enum PlanFile {
         guard shapes.allSatisfy({ s in s.allSatisfy { $0 >= 0 } && (try? GraphBuilder.checkSize(TensorShape(s.map { $0 }), "value")) != nil }) else {
             return ["shapes: a dimension is negative or too large"]
         }
-        let liveness = Liveness(graph: graph, shapes: shapes)
+        let liveness = Liveness(graph: graph, shapes: shapes, inPlace: a.inPlace)
         // (offset, bytes, first step, last step, what)
         var areas: [(Int, Int, Int, Int, String)] = []
         for (b, buffer) in liveness.buffers.enumerated() {

@@ -61,6 +61,23 @@ import Testing
         #expect(Tensors.relativeError(output, expected) <= 1e-5)
     }
 
+    @Test func aPlanCompiledWithoutReuseLoadsAndRunsOnTheReferenceKernels() throws {
+        // Without in-place ops, values that would share a buffer have offsets of their own: the
+        // reader must check the plan by the rules it was made with.
+        let graph = try evaluate("Tests/Fixtures/small_resnet.graph", searchPaths: [Repository.path("Graphs")])
+        let weights = try WeightStore.load(safetensors: Repository.path("Tests/Fixtures/data/small_resnet.weights.safetensors"), for: graph)
+        var options = CompileOptions(batch: 2)
+        options.reuse = false
+        let path = folder.appendingPathComponent("noreuse.gplan").path
+        try PlanFile.write(try Compiler.compile(graph, weights: weights, source: "small_resnet.graph", options: options), to: path)
+        let loaded = try PlanFile.read(path: path)
+        #expect(!loaded.assignment.inPlace)
+        let input = try NumPyFile.read(path: Repository.path("Tests/Fixtures/data/small_resnet.input.npy"))
+        let expected = try NumPyFile.read(path: Repository.path("Tests/Fixtures/data/small_resnet.output.npy"))
+        let output = try Executor(model: loaded, options: RunOptions(threads: 1, reference: true)).run(["x": input])[0]
+        #expect(Tensors.relativeError(output, expected) <= 1e-4)
+    }
+
     @Test func corruptPlansAreErrorsNamingTheFile() throws {
         let (path, _, _) = try compile(batch: 2, to: "good.gplan")
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))

@@ -18,11 +18,15 @@ public struct BufferAssignment: Sendable, Codable, Equatable {
     public var valueOffset: [Int?]
     public var scratch: [ScratchArea]
     public var arenaBytes: Int
+    /// Whether ops may write their output over an input (elementwise ops, residual epilogues):
+    /// which values share a buffer depends on it, and the reference kernels need it off.
+    public var inPlace: Bool
 
-    public init(valueOffset: [Int?], scratch: [ScratchArea], arenaBytes: Int) {
+    public init(valueOffset: [Int?], scratch: [ScratchArea], arenaBytes: Int, inPlace: Bool) {
         self.valueOffset = valueOffset
         self.scratch = scratch
         self.arenaBytes = arenaBytes
+        self.inPlace = inPlace
     }
 
     public func scratchArea(for node: NodeID) -> ScratchArea? { scratch.first { $0.node == node } }

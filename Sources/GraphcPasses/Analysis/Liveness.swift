@@ -23,9 +23,12 @@ public struct Liveness: Sendable {
     /// The buffer each node's value lives in (nil for variables and constants).
     public let bufferOf: [Int?]
     public let buffers: [Buffer]
+    /// Whether ops were allowed to run in place on an input.
+    public let inPlace: Bool
 
     /// Element counts are computed from `shapes` (the concrete shape of every node).
     public init(graph: Graph, shapes: [[Int]], inPlace: Bool = true) {
+        self.inPlace = inPlace
         let n = graph.nodes.count
         var stepOf = [Int?](repeating: nil, count: n)
         var step = 0

@@ -31,7 +31,7 @@ public struct MemoryPlan: Sendable {
     public var assignment: BufferAssignment {
         BufferAssignment(valueOffset: valueOffset,
                          scratch: scratch.map { .init(node: $0.key, offset: $0.value.offset, elements: $0.value.elements) }.sorted { $0.node < $1.node },
-                         arenaBytes: arenaBytes)
+                         arenaBytes: arenaBytes, inPlace: liveness.inPlace)
     }
 
     /// Plans `graph` for concrete `shapes` and `scratch` (floats a node's kernel needs while it
@@ -65,7 +65,7 @@ extension MemoryPlan {
     /// The figures of an assignment made elsewhere (a stored plan), worked out again from its
     /// graph and shapes; its strategy shows as "stored".
     public static func figures(of assignment: BufferAssignment, graph: Graph, shapes: [[Int]]) -> MemoryFigures {
-        let liveness = Liveness(graph: graph, shapes: shapes)
+        let liveness = Liveness(graph: graph, shapes: shapes, inPlace: assignment.inPlace)
         var requests = liveness.buffers.map { BufferPlanner.Request(bytes: $0.bytes, first: $0.first, last: $0.last) }
         for area in assignment.scratch {
             if let step = liveness.stepOf[area.node] { requests.append(.init(bytes: area.elements * 4, first: step, last: step)) }

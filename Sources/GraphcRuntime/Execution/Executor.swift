@@ -14,8 +14,8 @@ public final class Executor {
     private let inputs: [(name: String, id: NodeID)]
 
     public init(model: CompiledModel, options: RunOptions = RunOptions()) throws(RuntimeError) {
-        if options.reference, model.memory.strategy != "noReuse" {
-            throw RuntimeError("the reference kernels need a plan with every value in its own buffer (compiled without reuse)")
+        if options.reference, model.assignment.inPlace {
+            throw RuntimeError("the reference kernels need a plan in which no op writes over its input (compiled without reuse)")
         }
         self.model = model
         self.options = options

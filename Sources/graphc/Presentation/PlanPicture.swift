@@ -7,7 +7,7 @@ import GraphcPasses
 enum PlanPicture {
     static func svg(_ model: CompiledModel, title: String) -> String {
         let graph = model.graph, memory = model.memory
-        let liveness = Liveness(graph: graph, shapes: model.shapes, inPlace: memory.strategy != BufferPlanner.Strategy.noReuse.rawValue)
+        let liveness = Liveness(graph: graph, shapes: model.shapes, inPlace: model.assignment.inPlace)
         // (offset, bytes, first step, last step, label): buffers, then scratch areas.
         var areas: [(offset: Int, bytes: Int, first: Int, last: Int, label: String, isScratch: Bool)] = []
         for buffer in liveness.buffers {
