@@ -35,6 +35,10 @@ public enum NumPyFile {
         guard let header = String(bytes: bytes[headerStart..<(headerStart + headerLength)], encoding: .utf8) else {
             throw FileFormatError(path, "corrupt header: not text")
         }
+        let dict = header.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard dict.hasPrefix("{"), dict.hasSuffix("}") else {
+            throw FileFormatError(path, "corrupt header: not a Python dict {...}: \(dict.prefix(80))")
+        }
         guard let descr = field("descr", in: header), let fortran = field("fortran_order", in: header), let shapeText = field("shape", in: header) else {
             throw FileFormatError(path, "corrupt header: expected 'descr', 'fortran_order' and 'shape' in \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
         }

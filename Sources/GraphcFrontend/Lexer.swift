@@ -27,6 +27,9 @@ struct Lexer {
     }
 
     private mutating func run() throws(Diagnostic) {
+        // About one token for every three characters of typical code: growing the array
+        // by doubling would copy it again and again on a large file.
+        tokens.reserveCapacity(s.count / 3 + 16)
         while i < s.count {
             if atLineStart && bracketDepth == 0 {
                 try lineStart()
@@ -53,7 +56,7 @@ struct Lexer {
             case ".":
                 if i + 1 < s.count, ("0"..."9").contains(s[i + 1]) { try number() } else { try operatorOrError() }
             default:
-                if c == "_" || c.properties.isAlphabetic {
+                if Self.startsIdentifier(c) {
                     identifier()
                 } else {
                     try operatorOrError()
@@ -106,10 +109,26 @@ struct Lexer {
         }
     }
 
+    /// A letter (ASCII checked first: the Unicode property lookup is slow) or `_`.
+    @inline(__always)
+    private static func startsIdentifier(_ c: Unicode.Scalar) -> Bool {
+        if c.isASCII { return ("a"..."z").contains(c) || ("A"..."Z").contains(c) || c == "_" }
+        return c.properties.isAlphabetic
+    }
+
+    /// The text of scalars `start..<end`, built without an intermediate view when it is ASCII.
+    private func text(_ start: Int, _ end: Int) -> String {
+        guard s[start..<end].allSatisfy(\.isASCII) else { return String(String.UnicodeScalarView(s[start..<end])) }
+        return String(unsafeUninitializedCapacity: end - start) { buffer in
+            for k in 0..<(end - start) { buffer[k] = UInt8(truncatingIfNeeded: s[start + k].value) }
+            return end - start
+        }
+    }
+
     private mutating func identifier() {
         let start = i
-        while i < s.count, s[i] == "_" || s[i].properties.isAlphabetic || ("0"..."9").contains(s[i]) { i += 1 }
-        let text = String(String.UnicodeScalarView(s[start..<i]))
+        while i < s.count, Self.startsIdentifier(s[i]) || ("0"..."9").contains(s[i]) { i += 1 }
+        let text = text(start, i)
         tokens.append(Token(kind: keywords.contains(text) ? .keyword(text) : .name(text), start: start, end: i))
     }
 
@@ -124,10 +143,10 @@ struct Lexer {
             if j < s.count, s[j] == "+" || s[j] == "-" { j += 1 }
             if j < s.count, ("0"..."9").contains(s[j]) { isFloat = true; i = j; digits() }
         }
-        if i < s.count, s[i] == "_" || s[i].properties.isAlphabetic {
+        if i < s.count, Self.startsIdentifier(s[i]) {
             throw error("invalid number literal", start, i + 1)
         }
-        let text = String(String.UnicodeScalarView(s[start..<i])).replacingUnderscores()
+        let text = text(start, i).replacingUnderscores()
         if isFloat {
             guard let v = Double(text) else { throw error("invalid number literal '\(text)'", start, i) }
             tokens.append(Token(kind: .float(v), start: start, end: i))
@@ -179,10 +198,12 @@ struct Lexer {
         "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "+", "-", "*", "/", "%", "<", ">", "=", "@",
     ]
 
+    /// `operators` as scalars, longest first, made once: matching allocates nothing.
+    private static let operatorScalars: [(text: String, scalars: [Unicode.Scalar])] = operators.map { ($0, Array($0.unicodeScalars)) }
+
     private mutating func operatorOrError() throws(Diagnostic) {
-        for candidate in Self.operators {
-            let scalars = Array(candidate.unicodeScalars)
-            if i + scalars.count <= s.count, Array(s[i..<i + scalars.count]) == scalars {
+        for (candidate, scalars) in Self.operatorScalars {
+            if i + scalars.count <= s.count, scalars.indices.allSatisfy({ s[i + $0] == scalars[$0] }) {
                 if candidate == "<<" || candidate == ">>" {
                     throw error("'\(candidate)' is not supported: bitwise operators are not part of the graph language", i, i + 2)
                 }
@@ -206,5 +227,5 @@ struct Lexer {
 }
 
 private extension String {
-    func replacingUnderscores() -> String { String(filter { $0 != "_" }) }
+    func replacingUnderscores() -> String { contains(where: { $0 == "_" }) ? String(filter { $0 != "_" }) : self }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The values of a graph's variables, by variable name: borrowed from memory someone else
 /// keeps alive (a memory-mapped file) or owned copies. Passes add folded values under new names.
 public final class WeightStore: @unchecked Sendable {
@@ -19,7 +21,28 @@ public final class WeightStore: @unchecked Sendable {
         pointers = base.pointers
     }
 
-    deinit { for b in owned { b.deallocate() } }
+    /// A store whose every variable of `graph` holds zeros, in memory the system hands out
+    /// untouched: for commands that need the optimized graph and its plan but not the values
+    /// (which never change either), without the cost of making real ones.
+    public static func zeros(for graph: Graph) -> WeightStore {
+        let store = WeightStore(source: "zeros")
+        for v in graph.variables {
+            let count = max(v.shape.elementCountPerUnknown, 1)
+            guard let memory = calloc(count, MemoryLayout<Float>.stride) else { continue }
+            let pointer = memory.assumingMemoryBound(to: Float.self)
+            store.zeroed.append(pointer)
+            store.pointers[v.name] = UnsafePointer(pointer)
+        }
+        return store
+    }
+
+    /// Memory from `calloc`, freed with `free`.
+    private var zeroed: [UnsafeMutablePointer<Float>] = []
+
+    deinit {
+        for b in owned { b.deallocate() }
+        for p in zeroed { free(p) }
+    }
 
     public subscript(name: String) -> UnsafePointer<Float>? { pointers[name] }
 

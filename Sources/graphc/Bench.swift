@@ -11,10 +11,10 @@ struct Bench: ParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
     @OptionGroup var optimization: OptimizationOptions
 
-    @Option(help: "Untimed runs before measuring.")
+    @Option(parsing: .unconditional, help: "Untimed runs before measuring.")
     var warmup = 3
 
-    @Option(help: "Timed runs.")
+    @Option(parsing: .unconditional, help: "Timed runs.")
     var iterations = 20
 
     func validate() throws {

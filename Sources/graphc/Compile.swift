@@ -21,11 +21,13 @@ struct Compile: ParsableCommand {
     var output: String
 
     func run() throws {
+        try graph.requireGraphFile("it is compiled already; compile takes a graph file (.graph)")
+        try OutputPath.check(output)
         // The batch stays unknown in the plan: --batch is what the arena is planned for, and
         // other batches are planned when the plan is loaded.
         let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, weights: weights, reuse: !noReuse,
                                    keepBatchUnknown: true)
-        let (model, seeded) = try request.load()
+        let (model, seeded, _) = try request.load()
         if seeded != nil { Stderr.write("graphc: note: no --weights: the plan holds seeded initial values\n") }
         try reportingErrors { try PlanFile.write(model, to: output) }
         let ops = model.graph.nodes.filter { !$0.op.isSource }.count

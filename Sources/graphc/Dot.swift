@@ -16,10 +16,11 @@ struct Dot: ParsableCommand {
     var output: String
 
     func run() throws {
+        try OutputPath.check(output)
         let inputs = try graph.readInputFiles()
         var drawn: Graph
         if graph.isPlan || after != nil {
-            var request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, inputs: inputs)
+            var request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, inputs: inputs, valuesMatter: false)
             var afterPass: Graph?
             var ran: [String] = []
             request.observe = { pass, g in

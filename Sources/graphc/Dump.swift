@@ -36,7 +36,7 @@ struct Dump: ParsableCommand {
                 return
             }
         }
-        var request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, weights: weights, inputs: inputs)
+        var request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, weights: weights, inputs: inputs, valuesMatter: false)
         request.observe = { pass, g in
             guard after == "all" || after == pass.name else { return }
             print("// after \(pass.name)")

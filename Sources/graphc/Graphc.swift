@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Graphc: ParsableCommand {
@@ -9,4 +10,22 @@ struct Graphc: ParsableCommand {
         version: "0.1.0",
         subcommands: [Shapes.self, Dump.self, Dot.self, Plan.self, Compile.self, Run.self, Bench.self, Vars.self, Init.self, Convert.self]
     )
+
+    /// Every user error exits with status 1, its message first (ArgumentParser would use 64 for
+    /// a bad option); --help and --version exit 0.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            // The command already said what went wrong.
+            Foundation.exit(code.rawValue)
+        } catch {
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "graphc: error: " + message.dropFirst("Error: ".count) }
+            Stderr.write(message.hasSuffix("\n") ? message : message + "\n")
+            Foundation.exit(1)
+        }
+    }
 }

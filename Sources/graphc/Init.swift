@@ -11,11 +11,15 @@ struct Init: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The safetensors file to write.", valueName: "file.safetensors"))
     var output: String
 
-    @Option(help: "Seed of the initial values.")
+    @Option(parsing: .unconditional, help: "Seed of the initial values.")
     var seed: UInt64 = 0
 
     func run() throws {
+        try graph.requireGraphFile("init writes initial weights for a graph file; a plan holds its weights already")
+        try OutputPath.check(output)
         let g = try graph.evaluate(printing: false).graph
+        // The values, and their copy on the way to the file.
+        try reportingErrors { try MemoryBudget.check(MemoryBudget.bytes(floats: g.variables.map(\.shape.elementCountPerUnknown), copies: 2), "the initial weights") }
         let store = WeightStore.initialize(g, seed: seed)
         try reportingErrors {
             try Safetensors.write(store.tensors(for: g), metadata: ["producer": "graphc init", "seed": "\(seed)"], to: output)

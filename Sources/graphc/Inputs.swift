@@ -3,12 +3,12 @@ import GraphcIR
 /// The data `run` and `bench` feed a model: each placeholder's `--input` file, else seeded
 /// uniform [0, 1) values of the planned shape (with a note saying so).
 enum Feeds {
-    static func make(for model: CompiledModel, files: [InputFile], seed: UInt64) -> [String: HostTensor] {
+    static func make(for model: CompiledModel, fed: [String: HostTensor], seed: UInt64) -> [String: HostTensor] {
         var feeds: [String: HostTensor] = [:]
         var generated: [String] = []
         for p in model.graph.placeholders {
-            if let file = files.last(where: { $0.name == p.name }) {
-                feeds[p.name] = file.tensor
+            if let tensor = fed[p.name] {
+                feeds[p.name] = tensor
                 continue
             }
             let shape = model.shapes[p.id]

@@ -16,7 +16,9 @@ struct Plan: ParsableCommand {
     var output: String
 
     func run() throws {
-        let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, reuse: !noReuse, inputs: try graph.readInputFiles())
+        try OutputPath.check(output)
+        let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, reuse: !noReuse, inputs: try graph.readInputFiles(),
+                                   valuesMatter: false)
         let model = try request.load().model
         do {
             try PlanPicture.svg(model, title: graph.file).write(toFile: output, atomically: true, encoding: .utf8)

@@ -19,11 +19,16 @@ struct Run: ParsableCommand {
     var reference = false
 
     func run() throws {
+        if let output { try OutputPath.check(output) }
         let (executor, feeds) = try prepareExecution(graph, runtime, optimization, reference: reference)
         let results = try reportingErrors { try executor.run(feeds) }
         let model = executor.model
         for (id, tensor) in zip(model.outputs, results) {
             print(OutputSummary.describe(name: model.graph[id].tensorName, tensor), terminator: "")
+            let (nan, infinite) = OutputSummary.nonFinite(tensor)
+            if nan + infinite > 0 {
+                Stderr.write("graphc: warning: \(model.graph[id].tensorName) has \(nan) NaN and \(infinite) infinite values of \(tensor.count)\n")
+            }
         }
         if let output, let first = results.first {
             try reportingErrors { try NumPyFile.write(first, to: output) }
@@ -41,11 +46,15 @@ func prepareExecution(_ graph: GraphOptions, _ runtime: RuntimeOptions, _ optimi
     let inputs = try graph.readInputFiles()
     let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, weights: runtime.weights, seed: runtime.seed,
                                reuse: !runtime.noReuse && !reference, inputs: inputs)
-    let (model, seeded) = try request.load()
+    let (model, seeded, fed) = try request.load()
     if let seeded, seeded > 0 {
         Stderr.write("graphc: note: no --weights: the \(seeded) variables hold seeded initial values (seed \(runtime.seed))\n")
     }
-    let feeds = Feeds.make(for: model, files: inputs, seed: runtime.seed)
+    guard !model.outputs.isEmpty else {
+        Stderr.write("graphc: error: \(graph.file) computes nothing, so there is nothing to run: it has no op whose result is used (mark results with output(tensor))\n")
+        throw ExitCode(1)
+    }
+    let feeds = Feeds.make(for: model, fed: fed, seed: runtime.seed)
     let executor = try reportingErrors { try Executor(model: model, options: runtime.runOptions(reference: reference)) }
     return (executor, feeds)
 }

@@ -10,7 +10,7 @@ struct Shapes: ParsableCommand {
 
     @OptionGroup var graph: GraphOptions
 
-    @Option(help: "Collapse the table to scopes this many levels deep (one row per block).")
+    @Option(parsing: .unconditional, help: "Collapse the table to scopes this many levels deep (one row per block).")
     var depth: Int?
 
     @Flag(help: "Print only what the graph file prints, without the table.")
@@ -29,7 +29,7 @@ struct Shapes: ParsableCommand {
         let inputs = try graph.readInputFiles()
         // A compiled plan has no file to print from: its optimized graph is the table.
         let shown = graph.isPlan ? nil : try graph.evaluate(inputs: inputs).graph
-        let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, inputs: inputs)
+        let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, inputs: inputs, valuesMatter: false)
         let model = graph.isPlan || memory ? try request.load().model : nil
         let g = shown ?? model!.graph
         if !noTable {

@@ -195,12 +195,16 @@ extension Evaluator {
         if let override = options.inputShapes.last(where: { $0.name == uniqueName }) {
             dims = override.dims
         }
-        let data = options.inputData.last(where: { $0.name == uniqueName })
-        let resolved: TensorShape
+        let data = options.inputData.last(where: { $0.name == uniqueName }) ?? options.inputData.last(where: { $0.name == nil })
+        var resolved: TensorShape
         do {
             resolved = try ShapeResolution.placeholderShape(TensorShape(dims), fed: data?.dims, batch: options.batch)
         } catch {
-            throw args.error("\(data!.origin) holds shape \(TensorShape(data!.dims)), but placeholder '\(uniqueName)' is \(TensorShape(dims))")
+            let mismatch = args.error("\(data!.origin) holds shape \(TensorShape(data!.dims)), but placeholder '\(uniqueName)' is \(TensorShape(dims))")
+            guard data?.name == nil else { throw mismatch }
+            // Data for "the only placeholder": whether this is it is known only at the end.
+            unnamedFeedMismatch = unnamedFeedMismatch ?? mismatch
+            resolved = try! ShapeResolution.placeholderShape(TensorShape(dims), fed: nil, batch: options.batch)
         }
         placeholdersSeen.insert(uniqueName)
         if data == nil, options.batch != nil, dims.first == .some(nil) { batchUsed = true }

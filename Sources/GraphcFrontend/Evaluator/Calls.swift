@@ -33,6 +33,7 @@ extension Evaluator {
 
     /// Calls any callable value. `range` is the call site: nodes made by the call record it.
     func call(_ callee: Value, positional: [ArgumentValue], keywords: [(name: String, value: ArgumentValue)], at range: SourceRange) throws -> Value {
+        try countStep(range)
         switch callee {
         case .builtin(let b):
             var args = try bind(b, positional: positional, keywords: keywords, at: range)

@@ -18,9 +18,8 @@ public enum GraphFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DiagnosticError(Diagnostic("cannot read graph file '\(path)'", at: nil))
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw DiagnosticError(Diagnostic("graph file '\(path)' is not UTF-8 text", at: nil))
-        }
+        let text: String
+        do { text = try SourceDecoding.text(of: data, path: path) } catch { throw DiagnosticError(error) }
         return try evaluate(source: text, path: path, options: options)
     }
 
@@ -62,6 +61,7 @@ final class Evaluator {
     static let maxSequenceLength = 10_000_000
     var callDepth = 0
     var loopIterations = 0
+    var steps = 0
 
     var modules: [String: Module] = [:]
     var importStack: [String] = []
@@ -70,6 +70,8 @@ final class Evaluator {
     var declaredFlags: [String] = []
     var placeholdersSeen: Set<String> = []
     var batchUsed = false
+    /// Data for the only placeholder that did not fit the first one it met.
+    var unnamedFeedMismatch: Diagnostic?
 
     lazy var library = Library(evaluator: self)
 
@@ -91,7 +93,13 @@ final class Evaluator {
                 let known = declaredFlags.isEmpty ? "it declares no flags" : "its flags are: " + declaredFlags.joined(separator: ", ")
                 throw Diagnostic("-D \(name) is not used by \(file.path); \(known)" + Spelling.didYouMean(name, among: declaredFlags), at: nil)
             }
-            let requested = options.inputShapes.map { ($0.name, $0.origin) } + options.inputData.map { ($0.name, $0.origin) }
+            if let unnamed = options.inputData.last(where: { $0.name == nil }), placeholdersSeen.count != 1 {
+                let names = placeholdersSeen.sorted()
+                throw Diagnostic("\(unnamed.origin): the graph has \(names.count) placeholders" + (names.isEmpty ? "" : " (\(names.joined(separator: ", ")))")
+                                 + "; say which one it feeds, NAME=file", at: nil)
+            }
+            if let unnamedFeedMismatch { throw unnamedFeedMismatch }
+            let requested = options.inputShapes.map { ($0.name, $0.origin) } + options.inputData.compactMap { d in d.name.map { ($0, d.origin) } }
             for (name, origin) in requested where !placeholdersSeen.contains(name) {
                 let known = placeholdersSeen.sorted().joined(separator: ", ")
                 throw Diagnostic("\(origin): the graph has no placeholder named '\(name)'" + (known.isEmpty ? "" : "; placeholders: \(known)"), at: nil)
@@ -124,6 +132,16 @@ final class Evaluator {
 
     func print(_ text: String) {
         if let sink = options.printSink { sink(text) } else { Swift.print(text) }
+    }
+
+    /// Counts one statement or call against the evaluation's budget of steps.
+    @inline(__always)
+    func countStep(_ range: SourceRange) throws {
+        steps += 1
+        if steps > options.maxSteps {
+            throw Diagnostic("evaluation took more than \(options.maxSteps.formatted()) steps (statements and calls), its limit; a graph file must finish building its graph"
+                             + (options.maxStepsHint.map { "; \($0)" } ?? ""), at: range)
+        }
     }
 
     /// Counts one loop iteration against the budget that stops a runaway loop.

@@ -21,6 +21,7 @@ extension Evaluator {
     }
 
     func exec(_ s: Stmt, _ env: Environment) throws -> Flow {
+        try countStep(s.range)
         switch s.kind {
         case .expression(let e):
             _ = try eval(e, env)
@@ -193,8 +194,13 @@ extension Evaluator {
         if importStack.contains(key) {
             throw Diagnostic("import cycle: \(name) is already being imported", at: range)
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw Diagnostic("cannot read '\(path)'", at: range)
+        }
+        var text: String
+        do { text = try SourceDecoding.text(of: data, path: path) } catch var d {
+            d.notes.append(.init("imported here", at: range))
+            throw d
         }
         importStack.append(key)
         defer { importStack.removeLast() }

@@ -14,7 +14,7 @@ struct GraphOptions: ParsableArguments {
     @Option(name: .customShort("D"), help: ArgumentHelp("Define a flag the graph reads with flag(name, default), e.g. -D depth=152.", valueName: "name=value"))
     var definitions: [String] = []
 
-    @Option(help: "Batch size for placeholders whose batch is None.")
+    @Option(parsing: .unconditional, help: "Batch size for placeholders whose batch is None.")
     var batch: Int?
 
     @Option(help: ArgumentHelp("Feed a placeholder: --input input=x.npy (the file's data; its shape fills the placeholder's unknown dimensions), or give a shape, --input input=1,224,224,3 (? or -1 for unknown).", valueName: "name=file.npy|d0,d1,..."))
@@ -23,8 +23,12 @@ struct GraphOptions: ParsableArguments {
     @Option(name: .customShort("I"), help: ArgumentHelp("Add a folder to search for imported graph files.", valueName: "dir"))
     var importPaths: [String] = []
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("The most statements and calls evaluating the graph file may take.", valueName: "n"))
+    var maxSteps = EvaluationOptions.defaultMaxSteps
+
     func validate() throws {
         if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1, got \(maxSteps)") }
         _ = try parsedDefinitions()
         _ = try parsedInputShapes()
         _ = try inputFileSpecs()
@@ -42,10 +46,12 @@ struct GraphOptions: ParsableArguments {
         }
     }
 
-    /// `--input NAME=file.npy` entries: placeholder name and path.
-    func inputFileSpecs() throws -> [(name: String, path: String)] {
+    /// `--input NAME=file.npy` and `--input file.npy` entries: placeholder name (nil: the
+    /// graph's only placeholder) and path.
+    func inputFileSpecs() throws -> [(name: String?, path: String)] {
         input.compactMap { spec in
-            guard let eq = spec.firstIndex(of: "="), spec.hasSuffix(".npy") else { return nil }
+            guard spec.hasSuffix(".npy") else { return nil }
+            guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex else { return (nil, spec) }
             return (String(spec[..<eq]), String(spec[spec.index(after: eq)...]))
         }
     }
@@ -54,7 +60,7 @@ struct GraphOptions: ParsableArguments {
     func parsedInputShapes() throws -> [(name: String, dims: [Int?])] {
         try input.filter { !$0.hasSuffix(".npy") }.map { spec in
             guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex else {
-                throw ValidationError("--input takes name=file.npy or name=d0,d1,..., got '\(spec)'")
+                throw ValidationError("--input takes file.npy, name=file.npy or name=d0,d1,..., got '\(spec)'")
             }
             let dims = try spec[spec.index(after: eq)...].split(separator: ",", omittingEmptySubsequences: false).map { part -> Int? in
                 let t = part.trimmingCharacters(in: .whitespaces)
@@ -81,8 +87,10 @@ struct GraphOptions: ParsableArguments {
         options.definitions = try parsedDefinitions()
         options.batch = fillBatch ? batch : nil
         options.inputShapes = try parsedInputShapes().map { ($0.name, $0.dims, "--input \($0.name)") }
-        options.inputData = inputs.map { ($0.name, $0.tensor.shape, "--input \($0.name)=\($0.path)") }
+        options.inputData = inputs.map { ($0.name, $0.tensor.shape, "--input " + $0.spec) }
         options.searchPaths = importPaths
+        options.maxSteps = maxSteps
+        options.maxStepsHint = "raise it with --max-steps"
         if !printing { options.printSink = { _ in } }
         do {
             let result = try GraphFile.evaluate(path: file, options: options)
@@ -98,15 +106,65 @@ struct GraphOptions: ParsableArguments {
     }
 }
 
-/// A `--input NAME=file.npy`, read.
+/// A `--input NAME=file.npy` (or `--input file.npy`, for the only placeholder), read.
 struct InputFile {
-    let name: String
+    var name: String?
     let path: String
     let tensor: HostTensor
+
+    /// As the user wrote it.
+    var spec: String { name.map { "\($0)=\(path)" } ?? path }
+
+    /// `files` with every unnamed one naming `placeholders`' only member; an error naming the
+    /// placeholders when there are several.
+    static func named(_ files: [InputFile], placeholders: [String]) throws -> [InputFile] {
+        try files.map { file in
+            guard file.name == nil else { return file }
+            guard placeholders.count == 1 else {
+                Stderr.write("graphc: error: --input \(file.path): the graph has \(placeholders.count) placeholders"
+                             + (placeholders.isEmpty ? "" : " (\(placeholders.joined(separator: ", ")))") + "; say which one it feeds, NAME=file\n")
+                throw ExitCode(1)
+            }
+            var named = file
+            named.name = placeholders[0]
+            return named
+        }
+    }
 }
 
 enum Stderr {
     static func write(_ text: String) {
         FileHandle.standardError.write(text.data(using: .utf8)!)
+    }
+}
+
+extension GraphOptions {
+    /// Refuses a compiled plan for a command that reads a graph file, saying what a plan is for.
+    func requireGraphFile(_ reason: String) throws {
+        guard isPlan else { return }
+        Stderr.write("graphc: error: \(file) is a compiled plan: \(reason)\n")
+        throw ExitCode(1)
+    }
+}
+
+/// Where a command will write: checked before any work, so a mistyped folder does not cost a run.
+enum OutputPath {
+    static func check(_ path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        let problem: String?
+        if path.hasSuffix("/") || FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue {
+            problem = "is a folder, not a file"
+        } else if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) {
+            problem = "cannot be written: there is no folder \(folder)"
+        } else if !FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) {
+            problem = "cannot be written: the folder is not writable"
+        } else {
+            problem = nil
+        }
+        if let problem {
+            Stderr.write("graphc: error: \(path) \(problem)\n")
+            throw ExitCode(1)
+        }
     }
 }

@@ -11,10 +11,10 @@ struct RuntimeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Weights as a safetensors file named by the graph's variables (see `graphc vars`); without it, seeded initial values.", valueName: "file.safetensors"))
     var weights: String?
 
-    @Option(help: "Threads for OpenBLAS and graphc's kernels (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for OpenBLAS and graphc's kernels (default: all cores).")
     var threads: Int?
 
-    @Option(help: "Seed of the initial weights and generated inputs.")
+    @Option(parsing: .unconditional, help: "Seed of the initial weights and generated inputs.")
     var seed: UInt64 = 0
 
     @Flag(help: "Give every intermediate its own buffer (for debugging the planner).")

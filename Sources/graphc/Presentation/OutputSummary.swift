@@ -7,9 +7,17 @@ enum OutputSummary {
     static func describe(name: String, _ t: HostTensor, maxRows: Int = 8) -> String {
         var out = "\(name) \(TensorShape(t.shape.map { $0 }))\n"
         guard !t.data.isEmpty else { return out + "  (empty)\n" }
-        var lo = Float.infinity, hi = -Float.infinity, sum: Double = 0
-        for v in t.data { lo = min(lo, v); hi = max(hi, v); sum += Double(v) }
-        out += "  min \(format(lo))  max \(format(hi))  mean \(format(Float(sum / Double(t.count))))\n"
+        // Over the finite values; NaN and infinities are counted, and `run` warns about them.
+        var lo = Float.infinity, hi = -Float.infinity, sum: Double = 0, finite = 0
+        for v in t.data where v.isFinite { lo = min(lo, v); hi = max(hi, v); sum += Double(v); finite += 1 }
+        let (nan, infinite) = nonFinite(t)
+        if finite > 0 {
+            out += "  min \(format(lo))  max \(format(hi))  mean \(format(Float(sum / Double(finite))))"
+        } else {
+            out += "  no finite values"
+        }
+        if nan > 0 || infinite > 0 { out += "  (\(nan) NaN, \(infinite) infinite)" }
+        out += "\n"
         let classes = t.shape.last ?? 0
         let isClassifier = t.shape.count >= 2 && t.shape.dropFirst().dropLast().allSatisfy { $0 == 1 } && classes > 1
         guard isClassifier else { return out }
@@ -21,6 +29,11 @@ enum OutputSummary {
         }
         if rows > maxRows { out += "  ... \(rows - maxRows) more rows\n" }
         return out
+    }
+
+    /// How many values are NaN and how many infinite.
+    static func nonFinite(_ t: HostTensor) -> (nan: Int, infinite: Int) {
+        t.data.reduce((0, 0)) { ($0.0 + ($1.isNaN ? 1 : 0), $0.1 + ($1.isInfinite ? 1 : 0)) }
     }
 
     static func format(_ v: Float) -> String {
