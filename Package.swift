@@ -48,6 +48,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer targets for what graphc reads (tools/fuzz.sh builds it with -sanitize=fuzzer
+        // and -DFUZZING); an ordinary build replays files through the same targets.
+        .executableTarget(
+            name: "graphc-fuzz",
+            dependencies: ["GraphcCompiler", "GraphcFormats", "GraphcFrontend", "GraphcIR", "GraphcRuntime"]
+        ),
         // Test helpers (repository paths, seeded tensors, approximate comparison, snapshots);
         // IR only, so pass tests link neither the front end nor the runtime.
         .target(name: "GraphcTestSupport", dependencies: ["GraphcIR"]),

@@ -87,6 +87,12 @@ public enum PlanFile {
         }
     }
 
+    /// The checksum a plan stores at byte 40: FNV-1a 64 of its header region, then its data
+    /// region. (A fuzzer recomputes it, so its mutations reach the checks behind it.)
+    public static func checksum(header: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer) -> UInt64 {
+        fnv1a(header, fnv1a(data))
+    }
+
     /// FNV-1a 64 over the header bytes then the data bytes (order matters only for the hash).
     static func fnv1a(_ bytes: [UInt8], _ seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
         var h = seed
@@ -103,7 +109,12 @@ public enum PlanFile {
     /// Reads and checks the plan at `path`: every field that could make it unsafe to run is
     /// validated, the weights point into the mapped file.
     public static func read(path: String) throws(FileFormatError) -> CompiledModel {
-        let mapping = try MappedFile(path: path)
+        try read(mapping: try MappedFile(path: path))
+    }
+
+    /// Reads and checks a plan already mapped (or copied) into memory.
+    public static func read(mapping: MappedFile) throws(FileFormatError) -> CompiledModel {
+        let path = mapping.path
         let bytes = mapping.bytes
         guard bytes.count >= preambleBytes else { throw FileFormatError(path, "truncated: \(bytes.count) bytes, shorter than the 64-byte preamble") }
         guard Array(bytes[0..<8]) == magic else { throw FileFormatError(path, "not a graphc plan (bad magic); compile one with graphc compile") }

@@ -3,13 +3,26 @@ import Foundation
 import Glibc
 #endif
 
-/// A read-only memory map of a whole file; weights are read in place, not copied.
+/// A read-only memory map of a whole file; weights are read in place, not copied. Bytes
+/// already in memory (a fuzzer's input, data a library user holds) can stand in for a file.
 public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let bytes: UnsafeRawBufferPointer
+    /// Whether `bytes` is an owned copy rather than a map.
+    private let isCopy: Bool
+
+    /// A copy of `contents`, named `path` in messages.
+    public init(copying contents: UnsafeRawBufferPointer, path: String) {
+        self.path = path
+        isCopy = true
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(contents.count, 1), alignment: 64)
+        if let base = contents.baseAddress { copy.baseAddress!.copyMemory(from: base, byteCount: contents.count) }
+        bytes = UnsafeRawBufferPointer(start: copy.baseAddress, count: contents.count)
+    }
 
     public init(path: String) throws(FileFormatError) {
         self.path = path
+        isCopy = false
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw FileFormatError(path, "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -28,6 +41,7 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     deinit {
-        if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+        guard let base = bytes.baseAddress else { return }
+        if isCopy { UnsafeMutableRawPointer(mutating: base).deallocate() } else { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
     }
 }

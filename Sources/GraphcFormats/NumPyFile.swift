@@ -10,7 +10,8 @@ public enum NumPyFile {
         return try parse(mapping.bytes, path: path)
     }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(FileFormatError) -> HostTensor {
+    /// Parses .npy bytes; `path` names them in messages.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(FileFormatError) -> HostTensor {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
             throw FileFormatError(path, "not a NumPy .npy file (missing the \\x93NUMPY magic)")

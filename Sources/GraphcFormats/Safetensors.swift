@@ -68,9 +68,15 @@ public enum Safetensors {
         public let metadata: [String: String]
         private let mapping: MappedFile
 
-        public init(path: String) throws(FileFormatError) {
+        public convenience init(path: String) throws(FileFormatError) {
+            try self.init(mapping: try MappedFile(path: path))
+        }
+
+        /// Parses and checks a mapped (or copied) file.
+        public init(mapping: MappedFile) throws(FileFormatError) {
+            let path = mapping.path
             self.path = path
-            mapping = try MappedFile(path: path)
+            self.mapping = mapping
             let bytes = mapping.bytes
             guard bytes.count >= 8 else {
                 throw FileFormatError(path, "truncated: \(bytes.count) bytes, too short for the 8-byte header length")

@@ -63,7 +63,9 @@ final class Function {
     let name: String
     let parameters: [Parameter]
     let body: FunctionBody
-    let closure: Environment
+    /// The scope the function was defined in. A function stored in that scope makes a cycle,
+    /// so the evaluator drops every closure when it finishes (`Evaluator.run`).
+    var closure: Environment?
     /// Set by `@add_arg_scope`: the function takes defaults from `arg_scope`.
     var takesArgScope = false
     /// Evaluated default values, fixed when the `def` runs (as in Python).

@@ -4,7 +4,7 @@ import GraphcIR
 /// Python's builtins that graph files use: print, len, range, enumerate, zip, min, max, ...
 extension Library {
     func registerCore() {
-        let ev = evaluator
+        unowned let ev = evaluator
         register(Builtin("print", Signature([("sep", .string(" ")), ("end", .string("\n"))], variadic: true, positionalCount: 0)) { ev, args in
             let sep = try args.string("sep"), end = try args.string("end")
             var text = try args.extra.map { try ev.str($0.value) }.joined(separator: sep) + end

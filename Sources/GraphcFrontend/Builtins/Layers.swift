@@ -5,7 +5,7 @@ import GraphcIR
 /// accepted and ignored: graphc builds inference graphs).
 extension Library {
     func makeLayers() -> [Builtin] {
-        let ev = evaluator
+        unowned let ev = evaluator
         let relu = Builtin("relu", Signature([("features", nil), ("name", Value.none)]), in: [.nn]) { ev, args in
             try ev.unary(.relu, args, input: "features", defaultName: "Relu")
         }

@@ -59,6 +59,15 @@ final class Library {
 
     func module(named name: String) -> Module? { modules[name] }
 
+    /// Forgets every module and global: `tf.compat.v1` is `tf`, a cycle that would otherwise
+    /// outlive the evaluation.
+    func tearDown() {
+        for module in modules.values { module.members.removeAll() }
+        modules.removeAll()
+        globals.removeAll()
+        methods.removeAll()
+    }
+
     func register(_ b: Builtin) { globals[b.name] = .builtin(b) }
 
     func registerMethod(_ kind: String, _ b: Builtin) { methods[kind, default: [:]][b.name] = b }

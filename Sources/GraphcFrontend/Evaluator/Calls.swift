@@ -120,7 +120,7 @@ extension Evaluator {
         let keywords = f.takesArgScope
             ? withArgScope(ObjectIdentifier(f), parameterNames: normal.map(\.name), positionalCount: min(positional.count, positionalSlots), keywords: keywords)
             : keywords
-        let env = Environment(parent: f.closure)
+        let env = Environment(parent: f.closure!)
         var bound = Set<String>()
         let star = f.parameters.first { $0.kind == .star }
         let doubleStar = f.parameters.first { $0.kind == .doubleStar }

@@ -70,6 +70,9 @@ final class Evaluator {
     var declaredFlags: [String] = []
     var placeholdersSeen: Set<String> = []
     var batchUsed = false
+    /// Every def and lambda made, so their closures (cycles through the scopes that hold them)
+    /// can be dropped when evaluation ends.
+    var functionsMade: [Function] = []
     /// Data for the only placeholder that did not fit the first one it met.
     var unnamedFeedMismatch: Diagnostic?
 
@@ -80,6 +83,12 @@ final class Evaluator {
     }
 
     func run(file: SourceFile) throws(DiagnosticError) -> EvaluationResult {
+        defer {
+            for f in functionsMade { f.closure = nil }
+            for m in modules.values { m.members.removeAll() }
+            modules.removeAll()
+            library.tearDown()
+        }
         do {
             for (name, value) in options.definitions {
                 let text = "-D \(name)=\(value)"

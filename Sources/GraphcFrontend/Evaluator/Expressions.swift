@@ -84,6 +84,7 @@ extension Evaluator {
             return .list(ListBox(out))
         case let .lambda(parameters, body):
             let f = Function(name: "<lambda>", parameters: parameters, body: .expression(body), closure: env, range: e.range)
+            functionsMade.append(f)
             for p in parameters { if let d = p.defaultValue { f.defaults[p.name] = try eval(d, env) } }
             return .function(f)
         }

@@ -172,6 +172,7 @@ extension Evaluator {
 
     func makeFunction(_ decl: FunctionDecl, _ env: Environment) throws -> Function {
         let f = Function(name: decl.name, parameters: decl.parameters, body: .statements(decl.body), closure: env, range: decl.range)
+        functionsMade.append(f)
         for p in decl.parameters { if let d = p.defaultValue { f.defaults[p.name] = try eval(d, env) } }
         return f
     }
