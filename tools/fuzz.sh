@@ -13,7 +13,8 @@ seconds=${2:?usage: tools/fuzz.sh TARGET SECONDS}
 shift 2
 bash tools/bootstrap.sh
 swift build -c release --product graphc-fuzz --scratch-path .build-fuzz \
-    --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING >&2
+    --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
+    -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table >&2
 binary=.build-fuzz/release/graphc-fuzz
 targets=("$target")
 [ "$target" = all ] && targets=(graph safetensors npy plan)

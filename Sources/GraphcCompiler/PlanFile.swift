@@ -141,7 +141,8 @@ public enum PlanFile {
             throw FileFormatError(path, "malformed plan header: \(error)")
         }
         var problems: [String] = []
-        do { try Verifier.verify(header.graph) } catch { problems += error.problems.map { "graph: \($0)" } }
+        // Everything after this indexes by node id, which only a verified graph makes safe.
+        do { try Verifier.verify(header.graph) } catch { throw FileFormatError(path, error.problems.map { "graph: \($0)" }) }
         if header.shapes.count != header.graph.nodes.count {
             problems.append("shapes: \(header.shapes.count) entries for \(header.graph.nodes.count) nodes")
         } else {

@@ -36,7 +36,7 @@ public enum GraphFile {
             }
             done.signal()
         }
-        thread.stackSize = 512 << 20
+        thread.stackSize = options.stackBytes
         thread.start()
         done.wait()
         return try box.result!.get()

@@ -21,6 +21,9 @@ public struct EvaluationOptions: Sendable {
     /// How the caller says the limit can be raised, appended to the error (the command line:
     /// "raise it with --max-steps").
     public var maxStepsHint: String?
+    /// The stack of the thread evaluation runs on: room for the language's deepest legal
+    /// nesting (200 calls, 100 levels of expressions) in a debug build.
+    public var stackBytes = 512 << 20
     /// Where `print` writes; defaults to standard output.
     public var printSink: (@Sendable (String) -> Void)?
 
