@@ -13,6 +13,9 @@ public struct CompileOptions: Sendable {
     /// Let values whose lifetimes do not overlap share memory, and elementwise ops run in
     /// place. Off, every value gets its own buffer (what the reference kernels need).
     public var reuse = true
+    /// The caller hands its weight store over: values the compiled model does not read (what
+    /// folding replaced) are freed from it, instead of staying alive beside the folded ones.
+    public var releasesUnusedWeights = false
     /// The most bytes the weights (while folding) and the arena may take; the machine's memory.
     public var memoryBudget = Int(clamping: MemoryBudget.physicalBytes)
 

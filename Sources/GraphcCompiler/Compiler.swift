@@ -20,13 +20,20 @@ public enum Compiler {
         } catch {
             throw CompileError(error.message)
         }
-        program.weights.retain(only: Set(program.graph.variables.map(\.name)))
+        let kept = Set(program.graph.variables.map(\.name))
+        program.weights.retain(only: kept)
+        if options.releasesUnusedWeights { weights.retain(only: kept) }
         return try plan(program.graph, weights: program.weights, source: source, options: options)
     }
 
     /// Resolves shapes and plans memory for a graph that is already optimized: the last stage
     /// of `compile`, and how a loaded plan is made again for other input shapes.
     public static func plan(_ graph: Graph, weights: WeightStore, source: String, options: CompileOptions) throws(CompileError) -> CompiledModel {
+        let missing = graph.variables.filter { weights[$0.name] == nil }.map(\.name)
+        guard missing.isEmpty else {
+            throw CompileError("no value for variable" + (missing.count == 1 ? "" : "s") + " " + missing.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+                               + (missing.count > 5 ? " and \(missing.count - 5) more" : ""))
+        }
         let resolved = try resolve(graph, options)
         let plan = MemoryPlan(graph: graph, shapes: resolved.shapes, scratch: KernelScratch.requirements(graph, resolved.shapes),
                               reuse: options.reuse)

@@ -117,7 +117,7 @@ public enum PlanFile {
         let path = mapping.path
         let bytes = mapping.bytes
         guard bytes.count >= preambleBytes else { throw FileFormatError(path, "truncated: \(bytes.count) bytes, shorter than the 64-byte preamble") }
-        guard Array(bytes[0..<8]) == magic else { throw FileFormatError(path, "not a graphc plan (bad magic); compile one with graphc compile") }
+        guard Array(bytes[0..<8]) == magic else { throw FileFormatError(path, "not a graphc plan (bad magic)") }
         func u32(_ o: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self)) }
         func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
         let fileVersion = u32(8)
@@ -125,7 +125,7 @@ public enum PlanFile {
             throw FileFormatError(path, "plan version \(fileVersion) is not supported (this graphc reads version \(version)); recompile it")
         }
         let headerLength = u64(16), dataOffset = u64(24), dataSize = u64(32), checksum = u64(40)
-        guard dataOffset >= UInt64(preambleBytes) + headerLength, dataOffset % 64 == 0, dataOffset <= UInt64(bytes.count),
+        guard dataOffset >= UInt64(preambleBytes), headerLength <= dataOffset - UInt64(preambleBytes), dataOffset % 64 == 0, dataOffset <= UInt64(bytes.count),
               dataSize <= UInt64(bytes.count) - dataOffset else {
             throw FileFormatError(path, "truncated or corrupt: header \(headerLength) bytes, data at \(dataOffset) of \(dataSize) bytes, file \(bytes.count) bytes")
         }
@@ -182,6 +182,20 @@ public enum PlanFile {
         var problems: [String] = []
         guard shapes.allSatisfy({ s in s.allSatisfy { $0 >= 0 } && (try? GraphBuilder.checkSize(TensorShape(s.map { $0 }), "value")) != nil }) else {
             return ["shapes: a dimension is negative or too large"]
+        }
+        // The kernels trust the stored shapes: they must be exactly what the graph's shape rules
+        // give for the stored input shapes (the batch included), not merely fit the declared ones.
+        let fed = Dictionary(graph.placeholders.map { ($0.name, shapes[$0.id]) }, uniquingKeysWith: { a, _ in a })
+        guard let derived = try? ShapeResolution.concreteShapes(graph, batch: nil, fed: fed).shapes, derived == shapes else {
+            return ["shapes: the stored shapes are not what the graph's shape rules give for its inputs"]
+        }
+        // Scratch only where a kernel needs it, once per node.
+        var seen = Set<NodeID>()
+        for area in a.scratch {
+            guard area.node >= 0, area.node < graph.nodes.count, KernelScratch.im2colElements(graph[area.node], shapes) != nil,
+                  seen.insert(area.node).inserted else {
+                return ["assignment: a scratch area for node \(area.node), which needs none or has one already"]
+            }
         }
         let liveness = Liveness(graph: graph, shapes: shapes, inPlace: a.inPlace)
         // (offset, bytes, first step, last step, what)

@@ -4,6 +4,9 @@ import GraphcIR
 public struct Program {
     public var graph: Graph
     public var weights: WeightStore
+    /// Double-precision values of variables a lowering computed (a batch norm's scale and
+    /// shift, stored as float32 in `weights`), so a later fold rounds only once.
+    public var exactValues: [String: [Double]] = [:]
 
     public init(graph: Graph, weights: WeightStore) {
         self.graph = graph

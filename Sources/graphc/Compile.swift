@@ -26,7 +26,7 @@ struct Compile: ParsableCommand {
         // The batch stays unknown in the plan: --batch is what the arena is planned for, and
         // other batches are planned when the plan is loaded.
         let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, weights: weights, reuse: !noReuse,
-                                   keepBatchUnknown: true)
+                                   inputs: try graph.readInputFiles(), keepBatchUnknown: true)
         let (model, seeded, _) = try request.load()
         if seeded != nil { Stderr.write("graphc: note: no --weights: the plan holds seeded initial values\n") }
         try reportingErrors { try PlanFile.write(model, to: output) }

@@ -17,7 +17,7 @@ struct Convert: ParsableCommand {
     func run() throws {
         try graph.requireGraphFile("convert maps a state_dict to a graph file's variables; convert for the graph file, then compile it")
         try OutputPath.check(output)
-        let g = try graph.evaluate(printing: false).graph
+        let g = try graph.evaluate(printing: false, inputs: try graph.readInputFiles()).graph
         let tensors = try reportingErrors { try PyTorchConverter.convert(stateDict: pytorch, for: g) }
         try reportingErrors { try Safetensors.write(tensors, metadata: ["producer": "graphc convert", "source": pytorch], to: output) }
         print("wrote \(tensors.count) variables to \(output)")

@@ -29,14 +29,16 @@ struct Dump: ParsableCommand {
 
     func run() throws {
         let inputs = try graph.readInputFiles()
+        var evaluated: Graph?
         if !graph.isPlan, after == nil || prints {
-            let evaluated = try graph.evaluate(printing: prints, inputs: inputs).graph
+            evaluated = try graph.evaluate(printing: prints, inputs: inputs).graph
             if after == nil {
-                print(IRPrinter.print(evaluated, locations: !noLocations), terminator: "")
+                print(IRPrinter.print(evaluated!, locations: !noLocations), terminator: "")
                 return
             }
         }
         var request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, weights: weights, inputs: inputs, valuesMatter: false)
+        request.evaluated = evaluated
         request.observe = { pass, g in
             guard after == "all" || after == pass.name else { return }
             print("// after \(pass.name)")

@@ -17,7 +17,7 @@ struct Init: ParsableCommand {
     func run() throws {
         try graph.requireGraphFile("init writes initial weights for a graph file; a plan holds its weights already")
         try OutputPath.check(output)
-        let g = try graph.evaluate(printing: false).graph
+        let g = try graph.evaluate(printing: false, inputs: try graph.readInputFiles()).graph
         // The values, and their copy on the way to the file.
         try reportingErrors { try MemoryBudget.check(MemoryBudget.bytes(floats: g.variables.map(\.shape.elementCountPerUnknown), copies: 2), "the initial weights") }
         let store = WeightStore.initialize(g, seed: seed)

@@ -55,6 +55,8 @@ func prepareExecution(_ graph: GraphOptions, _ runtime: RuntimeOptions, _ optimi
         throw ExitCode(1)
     }
     let feeds = Feeds.make(for: model, fed: fed, seed: runtime.seed)
-    let executor = try reportingErrors { try Executor(model: model, options: runtime.runOptions(reference: reference)) }
+    let options = runtime.runOptions(reference: reference)
+    BLAS.setThreads(options.threads)
+    let executor = try reportingErrors { try Executor(model: model, options: options) }
     return (executor, feeds)
 }

@@ -29,7 +29,8 @@ struct Shapes: ParsableCommand {
         let inputs = try graph.readInputFiles()
         // A compiled plan has no file to print from: its optimized graph is the table.
         let shown = graph.isPlan ? nil : try graph.evaluate(inputs: inputs).graph
-        let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, inputs: inputs, valuesMatter: false)
+        var request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, inputs: inputs, valuesMatter: false)
+        request.evaluated = shown
         let model = graph.isPlan || memory ? try request.load().model : nil
         let g = shown ?? model!.graph
         if !noTable {

@@ -9,7 +9,7 @@ struct Vars: ParsableCommand {
 
     func run() throws {
         try graph.requireGraphFile("vars lists the variables a graph file's weights must hold; a plan holds its folded weights already (graphc dump shows its graph)")
-        let variables = try graph.evaluate(printing: false).graph.variables
+        let variables = try graph.evaluate(printing: false, inputs: try graph.readInputFiles()).graph.variables
         let width = variables.map(\.name.count).max() ?? 4
         var total = 0
         for v in variables {

@@ -47,6 +47,21 @@ import Testing
         #expect(run.stderr.contains("error: --input x=Tests/Fixtures/data/torch_block1.input.npy holds shape (2, 20, 21, 3), but placeholder 'x' is (2, 11, 11, 4)"))
     }
 
+    @Test func compileAndVarsTakeTheShapeOfFedData() throws {
+        // A placeholder of unknown size, fixed by the data: compile plans for it, vars sees
+        // the weights its size implies.
+        let graph = folder.appendingPathComponent("fed.graph").path
+        try "x = placeholder(float32, [None, None, None, 4], name='x')\noutput(fully_connected(flatten(x), 3, scope='fc'))\n"
+            .write(toFile: graph, atomically: true, encoding: .utf8)
+        let data = "Tests/Fixtures/data/torch_residual_block.input.npy"   // 4 channels
+        let shape = try NumPyFile.read(path: "\(CLITests.root.path)/\(data)").shape
+        let vars = try cli.graphc("vars", graph, "--input", "x=\(data)")
+        #expect(vars.status == 0, "\(vars.stderr)")
+        #expect(vars.stdout.contains("fc/weights") && vars.stdout.contains("(\(shape[1] * shape[2] * shape[3]), 3)"), "\(vars.stdout)")
+        let compile = try cli.graphc("compile", graph, "--input", "x=\(data)", "-o", folder.appendingPathComponent("fed.gplan").path)
+        #expect(compile.status == 0, "\(compile.stderr)")
+    }
+
     @Test func varsInitAndConvertRoundTrip() throws {
         let vars = try cli.graphc("vars", "Tests/Fixtures/torch_residual_block.graph", "-I", "Graphs")
         #expect(vars.status == 0)

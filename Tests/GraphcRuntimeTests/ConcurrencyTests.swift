@@ -31,7 +31,8 @@ import Testing
         let results = Results()
         DispatchQueue.concurrentPerform(iterations: 8) { i in
             do {
-                let executor = try Executor(model: model, options: RunOptions(threads: 2))
+                // graphc's kernels on 1 or 2 threads: the split of rows changes no result.
+                let executor = try Executor(model: model, options: RunOptions(threads: 1 + i % 2))
                 // Several runs each, so the threads overlap for certain.
                 var last: HostTensor?
                 for _ in 0..<3 { last = try executor.run(["x": inputs[i]])[0] }

@@ -95,7 +95,7 @@ import Testing
         #expect(try problem(Array(bytes.prefix(40)), "short.gplan") == "truncated: 40 bytes, shorter than the 64-byte preamble")
         #expect(try problem(Array(bytes.prefix(bytes.count - 100)), "cut.gplan").hasPrefix("truncated or corrupt"))
         var magic = bytes; magic[0] = 0x58
-        #expect(try problem(magic, "magic.gplan") == "not a graphc plan (bad magic); compile one with graphc compile")
+        #expect(try problem(magic, "magic.gplan") == "not a graphc plan (bad magic)")
         var version = bytes; version[8] = 9
         #expect(try problem(version, "version.gplan") == "plan version 9 is not supported (this graphc reads version 2); recompile it")
         var flipped = bytes; flipped[bytes.count - 7] ^= 0x10
@@ -174,6 +174,40 @@ import Testing
             h["shapes"] = s
         }, "shapes.gplan")
         #expect(shapes.contains { $0.hasPrefix("shapes: [] does not fit") })
+        // A scratch area for a node whose kernel needs none.
+        let scratch = try problems({ h in
+            var a = h["assignment"] as! [String: Any]
+            var areas = a["scratch"] as! [[String: Any]]
+            areas.append(["node": 0, "offset": 0, "elements": 16])
+            a["scratch"] = areas
+            h["assignment"] = a
+        }, "scratch.gplan")
+        #expect(scratch == ["assignment: a scratch area for node 0, which needs none or has one already"])
+    }
+
+    @Test func storedShapesMustBeWhatTheGraphComputes() throws {
+        // An unknown batch: any batch fits the declared shapes, so only working the shapes out
+        // again catches a node at batch 1 behind an input at batch 2, whose kernel would write
+        // past its buffer.
+        let graph = try GraphFile.evaluate(source: """
+        x = placeholder(float32, [None, 8, 8, 3], name='x')
+        output(conv2d(x, 4, 3, scope='c'))
+        """, path: "batchless.graph", options: .quiet).graph
+        let path = folder.appendingPathComponent("batchless-shapes.gplan").path
+        try PlanFile.write(try Compiler.compile(graph, weights: WeightStore.initialize(graph), source: "b", options: CompileOptions(batch: 2)), to: path)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let edited = folder.appendingPathComponent("batch.gplan")
+        try Data(try rewritten(bytes) { h in
+            var s = h["shapes"] as! [[Int]]
+            s[s.count - 1][0] = 1
+            h["shapes"] = s
+        }).write(to: edited)
+        do {
+            _ = try PlanFile.read(path: edited.path)
+            Issue.record("a plan whose shapes disagree with its graph must not load")
+        } catch {
+            #expect(error.problems == ["shapes: the stored shapes are not what the graph's shape rules give for its inputs"])
+        }
     }
 
     @Test func aConstantWithTheWrongNumberOfValuesDoesNotVerify() {

@@ -15,10 +15,18 @@ public enum MemoryBudget {
     /// Throws when `bytes` (of `what`) exceed `limit`, by default the machine's memory.
     public static func check(_ bytes: Int, _ what: String, limit: Int = Int(clamping: physicalBytes)) throws(MemoryBudgetError) {
         guard bytes >= 0, bytes <= limit else {
-            func gib(_ b: Int) -> String { String(format: "%.1f GiB", Double(b) / 1_073_741_824) }
-            let available = limit == Int(clamping: physicalBytes) ? "this machine's \(gib(limit)) of memory" : "the memory budget of \(gib(limit))"
-            throw MemoryBudgetError(message: "\(what) would need \(gib(max(bytes, 0))), more than \(available)")
+            let available = limit == Int(clamping: physicalBytes) ? "this machine's \(text(limit)) of memory" : "the memory budget of \(text(limit))"
+            throw MemoryBudgetError(message: "\(what) would need \(text(max(bytes, 0))), more than \(available)")
         }
+    }
+
+    /// A size in the unit that reads best: `78.1 GiB`, `12.0 MiB`, `704 bytes`.
+    public static func text(_ bytes: Int) -> String {
+        let b = Double(bytes)
+        if b >= 1_073_741_824 / 10 { return String(format: "%.1f GiB", b / 1_073_741_824) }
+        if b >= 1_048_576 / 10 { return String(format: "%.1f MiB", b / 1_048_576) }
+        if b >= 1024 { return String(format: "%.1f KiB", b / 1024) }
+        return "\(bytes) bytes"
     }
 
     /// Bytes of `counts` floats, `copies` times, saturating instead of overflowing.

@@ -29,8 +29,8 @@ public enum Activation: Hashable, Sendable, Codable {
         }
     }
 
-    /// f(x) in float32.
-    @inline(__always)
+    /// f(x) in float32. Inlinable, so a kernel's loop over it compiles to the formula itself.
+    @inlinable
     public func callAsFunction(_ x: Float) -> Float {
         switch self {
         case .relu: return Swift.max(x, 0)

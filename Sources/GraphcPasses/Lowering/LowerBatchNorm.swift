@@ -10,7 +10,11 @@ enum LowerBatchNorm {
         var editor = GraphEditor(program.graph)
         for original in program.graph.nodes {
             let node = editor.nodes[original.id]
-            guard case let .batchNorm(epsilon, hasScale, hasOffset) = node.op, let c = node.shape.dims.last ?? nil else { continue }
+            guard case let .batchNorm(epsilon, hasScale, hasOffset) = node.op else { continue }
+            // The parameters' own length: the input's channel count may be unknown.
+            guard let c = editor.nodes[node.input(.mean)!].shape.dims.first ?? nil else {
+                throw PipelineError(message: "batch norm '\(node.name)' has parameters of unknown length")
+            }
             func parameter(_ role: InputRole) throws -> [Float]? {
                 guard let id = node.input(role) else { return nil }
                 guard let values = editor.values(of: id, weights: program.weights, count: c) else {
@@ -22,10 +26,12 @@ enum LowerBatchNorm {
                                                            beta: hasOffset ? try parameter(.beta) : nil,
                                                            mean: try parameter(.mean)!, variance: try parameter(.variance)!,
                                                            epsilon: epsilon)
-            let scaleID = editor.addVariable(editor.uniqueName(node.name + "/scale"), shape: [c], values: scale.map { Float($0) },
-                                             weights: program.weights, location: node.location)
-            let shiftID = editor.addVariable(editor.uniqueName(node.name + "/shift"), shape: [c], values: shift.map { Float($0) },
-                                             weights: program.weights, location: node.location)
+            let scaleName = editor.uniqueName(node.name + "/scale")
+            let scaleID = editor.addVariable(scaleName, shape: [c], values: scale.map { Float($0) }, weights: program.weights, location: node.location)
+            let shiftName = editor.uniqueName(node.name + "/shift")
+            let shiftID = editor.addVariable(shiftName, shape: [c], values: shift.map { Float($0) }, weights: program.weights, location: node.location)
+            program.exactValues[scaleName] = scale
+            program.exactValues[shiftName] = shift
             editor.nodes[node.id].op = .scaleShift(nil)
             editor.nodes[node.id].inputs = [node.inputs[0], scaleID, shiftID]
         }

@@ -14,11 +14,15 @@ import GraphcIR
 enum FoldBatchNorm {
     static let pass = Pass(name: "FoldBatchNorm", summary: "fold batch norms (lowered to ScaleShift) into the convolution or matmul before them") { program in
         var editor = GraphEditor(program.graph)
+        /// A variable's values, in double precision when the lowering kept them so.
+        func exact(_ id: NodeID, _ count: Int) -> [Double]? {
+            if let v = program.exactValues[editor.nodes[id].name], v.count == count { return v }
+            return editor.values(of: id, weights: program.weights, count: count)?.map(Double.init)
+        }
         for original in program.graph.nodes {
             let node = editor.nodes[original.id]
             guard node.op == .scaleShift(nil), let c = node.shape.dims.last ?? nil,
-                  let scale = editor.values(of: node.inputs[1], weights: program.weights, count: c),
-                  let shift = editor.values(of: node.inputs[2], weights: program.weights, count: c) else { continue }
+                  let scale = exact(node.inputs[1], c), let shift = exact(node.inputs[2], c) else { continue }
             _ = foldIntoProducer(node, scale: scale, shift: shift, &editor, program.weights)
         }
         program.graph = EliminateDeadCode.run(editor.finish())
@@ -27,7 +31,7 @@ enum FoldBatchNorm {
     /// Folds into the convolution / matrix product (and BiasAdd) feeding `bn`, if only `bn`
     /// reads them and their weights are known. Computed in double precision, so folding adds
     /// no rounding beyond the final float32 store.
-    static func foldIntoProducer(_ bn: Node, scale: [Float], shift: [Float], _ editor: inout GraphEditor, _ weights: WeightStore) -> Bool {
+    static func foldIntoProducer(_ bn: Node, scale: [Double], shift: [Double], _ editor: inout GraphEditor, _ weights: WeightStore) -> Bool {
         var producer = bn.inputs[0]
         var biasAdd: NodeID?
         if editor.nodes[producer].op == .biasAdd {
@@ -47,8 +51,8 @@ enum FoldBatchNorm {
             oldBias = b
         }
         // Output channels are the last axis of both HWIO and [in, out] weights.
-        let folded = wValues.enumerated().map { Float(Double($0.element) * Double(scale[$0.offset % c])) }
-        let bias = (0..<c).map { Float(Double(oldBias[$0]) * Double(scale[$0]) + Double(shift[$0])) }
+        let folded = wValues.enumerated().map { Float(Double($0.element) * scale[$0.offset % c]) }
+        let bias = (0..<c).map { Float(Double(oldBias[$0]) * scale[$0] + shift[$0]) }
         let wID = editor.addVariable(editor.uniqueName(w.name + "_folded"), shape: w.shape.dims.map { $0 ?? 0 }, values: folded, weights: weights, location: w.location)
         let scope = w.name.split(separator: "/").dropLast().joined(separator: "/")
         let bID = editor.addVariable(editor.uniqueName((scope.isEmpty ? "" : scope + "/") + "biases_folded"), shape: [c], values: bias, weights: weights, location: bn.location)

@@ -6,33 +6,32 @@ import GraphcIR
 /// planned offset in the arena.
 final class ArenaBinding {
     let arena: UnsafeMutableRawPointer
-    let arenaBytes: Int
     /// The memory of each node's value.
-    private(set) var pointers: [UnsafeMutablePointer<Float>]
-    private var constants: [UnsafeMutableBufferPointer<Float>] = []
+    let pointers: [UnsafeMutablePointer<Float>]
+    private let constants: [UnsafeMutableBufferPointer<Float>]
 
     init(_ model: CompiledModel) throws(RuntimeError) {
         let assignment = model.assignment
+        // Everything that can fail is checked before anything is allocated.
+        for v in model.graph.variables where model.weights[v.name] == nil {
+            throw RuntimeError("no value for variable '\(v.name)'")
+        }
         do {
-            try MemoryBudget.check(assignment.arenaBytes.addingReportingOverflow(model.weightBytes).overflow ? Int.max : assignment.arenaBytes + model.weightBytes,
-                                   "the arena of this plan with its weights")
+            let (total, overflow) = assignment.arenaBytes.addingReportingOverflow(model.weightBytes)
+            try MemoryBudget.check(overflow ? Int.max : total, "the arena of this plan with its weights")
         } catch {
             throw RuntimeError(error.message)
         }
-        arenaBytes = max(assignment.arenaBytes, BufferAssignment.alignment)
-        arena = UnsafeMutableRawPointer.allocate(byteCount: arenaBytes, alignment: BufferAssignment.alignment)
-        arena.initializeMemory(as: UInt8.self, repeating: 0, count: arenaBytes)
+        let bytes = max(assignment.arenaBytes, BufferAssignment.alignment)
+        arena = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: BufferAssignment.alignment)
+        arena.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
         let base = arena.assumingMemoryBound(to: Float.self)
-        pointers = [UnsafeMutablePointer<Float>](repeating: base, count: model.graph.nodes.count)
+        var pointers = [UnsafeMutablePointer<Float>](repeating: base, count: model.graph.nodes.count)
+        var constants: [UnsafeMutableBufferPointer<Float>] = []
         for node in model.graph.nodes {
             switch node.op {
             case .variable:
-                guard let p = model.weights[node.name] else {
-                    arena.deallocate()
-                    for c in constants { c.deallocate() }
-                    throw RuntimeError("no value for variable '\(node.name)'")
-                }
-                pointers[node.id] = UnsafeMutablePointer(mutating: p)
+                pointers[node.id] = UnsafeMutablePointer(mutating: model.weights[node.name]!)
             case let .constant(values):
                 let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(values.count, 1))
                 _ = b.initialize(from: values)
@@ -46,6 +45,8 @@ final class ArenaBinding {
                 }
             }
         }
+        self.pointers = pointers
+        self.constants = constants
     }
 
     deinit {

@@ -19,7 +19,6 @@ public final class Executor {
         }
         self.model = model
         self.options = options
-        BLAS.setThreads(options.threads)
         binding = try ArenaBinding(model)
         steps = try StepCompiler.steps(model, binding, options)
         inputs = model.graph.placeholders.map { ($0.name, $0.id) }

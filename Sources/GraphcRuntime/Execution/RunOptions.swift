@@ -2,7 +2,8 @@ import Foundation
 
 /// How to execute a compiled model.
 public struct RunOptions: Sendable {
-    /// Threads for OpenBLAS and graphc's own kernels.
+    /// Threads for graphc's own kernels. OpenBLAS's thread count is one setting for the whole
+    /// process (`BLAS.setThreads`): set it once, not per executor, as executors may run at once.
     public var threads: Int
     /// Run every node on the plain nested-loop reference kernels. They need a plan with every
     /// value in its own buffer (compiled with `reuse` off).

@@ -14,8 +14,7 @@ public enum BLAS {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// Sets how many threads OpenBLAS uses.
+    /// Sets how many threads OpenBLAS uses, for the whole process: call it before running, not
+    /// while another thread is inside a GEMM.
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
-
-    public static var threads: Int { Int(openblas_get_num_threads()) }
 }

@@ -36,7 +36,7 @@ enum ConvolutionKernel {
     /// im2col + GEMM, tiled: `tileRows` output pixels at a time are unfolded into `scratch`
     /// (`tileRows * k` floats) and multiplied by the weights, which as HWIO are already the
     /// `[k, outChannels]` matrix; each tile's epilogue runs while it is in cache. Without
-    /// scratch (the plan gives none to 1x1 stride-1 unpadded convolutions, `Im2col.isPointwise`)
+    /// scratch (the plan gives none to 1x1 stride-1 unpadded convolutions, `KernelScratch.isPointwise`)
     /// the GEMM reads the input directly.
     static func run(_ g: ConvGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                     epilogue: EpiloguePointers, scratch: UnsafeMutablePointer<Float>?, tileRows: Int, threads: Int) {

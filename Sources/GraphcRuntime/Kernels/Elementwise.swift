@@ -1,3 +1,4 @@
+import Foundation
 import GraphcIR
 
 /// Activations, per-channel affine maps and broadcasting binary ops over flat buffers.
@@ -39,6 +40,8 @@ enum ElementwiseKernel {
         case .relu: for i in 0..<count { y[i] = max(x[i], 0) }
         case .relu6: for i in 0..<count { y[i] = min(max(x[i], 0), 6) }
         case let .leakyRelu(alpha): for i in 0..<count { y[i] = x[i] > 0 ? x[i] : alpha * x[i] }
+        case .sigmoid: for i in 0..<count { y[i] = 1 / (1 + expf(-x[i])) }
+        case .tanh: for i in 0..<count { y[i] = tanhf(x[i]) }
         default: for i in 0..<count { y[i] = f(x[i]) }
         }
     }

@@ -23,15 +23,11 @@ enum EpilogueKernel {
     static func finish(_ e: EpiloguePointers, output: UnsafeMutablePointer<Float>, rows: Int, channels: Int, threads: Int) {
         guard e.bias != nil || e.activation != nil else { return }
         parallelFor(rows, threads: threads, minimumPerThread: max(1, (1 << 15) / max(channels, 1))) { range in
-            if let b = e.bias {
-                for row in range {
-                    let y = output + row * channels
-                    for c in 0..<channels { y[c] += b[c] }
-                }
-            }
-            if let f = e.activation {
-                let y = output + range.lowerBound * channels
-                ElementwiseKernel.apply(f, y, y, count: range.count * channels)
+            // Row by row, so the activation reads what the bias just wrote while it is in L1.
+            for row in range {
+                let y = output + row * channels
+                if let b = e.bias { for c in 0..<channels { y[c] += b[c] } }
+                if let f = e.activation { ElementwiseKernel.apply(f, y, y, count: channels) }
             }
         }
     }

@@ -21,6 +21,8 @@ struct ModelRequest {
     var valuesMatter = true
     /// Keep an unknown batch unknown in the graph (`compile`: other batches are planned at load time).
     var keepBatchUnknown = false
+    /// The graph file already evaluated (with these options), so it is not evaluated again.
+    var evaluated: Graph?
     /// Sees the graph after each pass (graph files only).
     var observe: ((Pass, Graph) -> Void)?
 
@@ -32,6 +34,7 @@ struct ModelRequest {
         var options = CompileOptions(batch: graph.batch)
         options.pipeline = pipeline
         options.reuse = reuse
+        options.releasesUnusedWeights = true
         func feeds(_ placeholders: [String]) throws -> [String: HostTensor] {
             let named = try InputFile.named(inputs, placeholders: placeholders)
             return Dictionary(named.map { ($0.name!, $0.tensor) }, uniquingKeysWith: { $1 })
@@ -49,7 +52,7 @@ struct ModelRequest {
             options.batch = graph.batch ?? stored.resolvedBatch
             return (try reportingErrors { try Compiler.replan(stored, options: options) }, nil, fed)
         }
-        let evaluated = try graph.evaluate(printing: false, fillBatch: !keepBatchUnknown, inputs: inputs).graph
+        let evaluated = try self.evaluated ?? graph.evaluate(printing: false, fillBatch: !keepBatchUnknown, inputs: inputs).graph
         let fed = try feeds(evaluated.placeholders.map(\.name))
         options.inputShapes = fed.mapValues(\.shape)
         try reportingErrors { try Compiler.checkWeightBudget(evaluated, options: options) }
