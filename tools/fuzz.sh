@@ -19,6 +19,8 @@ binary=.build-fuzz/release/graphc-fuzz
 targets=("$target")
 [ "$target" = all ] && targets=(graph safetensors npy plan)
 status=0
+# The graph target evaluates on the main thread: room for the language's deepest nesting.
+ulimit -s 1048576 2>/dev/null || ulimit -s unlimited 2>/dev/null || true
 for t in "${targets[@]}"; do
     corpus=.build-fuzz/corpus/$t
     mkdir -p "$corpus" .build-fuzz/crashes

@@ -25,6 +25,9 @@ public enum GraphFile {
 
     /// Evaluates graph-file text; `path` names it in diagnostics and anchors imports.
     public static func evaluate(source: String, path: String, options: EvaluationOptions = EvaluationOptions()) throws(DiagnosticError) -> EvaluationResult {
+        if options.usesCallingThread {
+            return try Evaluator(options: options).run(file: SourceFile(path: path, text: source))
+        }
         // Deep but legal recursion in a graph file must not overflow the caller's stack:
         // evaluate on a thread with a large stack of its own.
         let box = ResultBox()

@@ -24,6 +24,9 @@ public struct EvaluationOptions: Sendable {
     /// The stack of the thread evaluation runs on: room for the language's deepest legal
     /// nesting (200 calls, 100 levels of expressions) in a debug build.
     public var stackBytes = 512 << 20
+    /// Evaluate on the calling thread instead (its stack must then be large enough: a fuzzer
+    /// raises the main thread's limit), saving a thread per evaluation.
+    public var usesCallingThread = false
     /// Where `print` writes; defaults to standard output.
     public var printSink: (@Sendable (String) -> Void)?
 
