@@ -26,7 +26,7 @@ struct Bench: ParsableCommand {
         let options = runtime.runOptions()
         let (executor, feeds) = try prepareExecution(graph, runtime, optimization, reference: false)
         _ = try reportingErrors { try executor.run(feeds) }
-        let result = Benchmark.measure(executor, warmup: warmup, iterations: iterations)
+        let result = try reportingErrors { try Benchmark.measure(executor, feeds: feeds, warmup: warmup, iterations: iterations) }
         let model = executor.model
         let batch = model.batch
         let macs = Double(model.multiplyAdds)

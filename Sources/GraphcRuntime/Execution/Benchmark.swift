@@ -21,13 +21,15 @@ public struct BenchmarkResult: Sendable {
 }
 
 public enum Benchmark {
-    /// Runs `warmup` untimed then `iterations` timed executions of the prepared model.
-    public static func measure(_ executor: Executor, warmup: Int, iterations: Int) -> BenchmarkResult {
-        for _ in 0..<warmup { executor.execute() }
+    /// Runs `warmup` untimed then `iterations` timed executions of the prepared model, each
+    /// on `feeds` loaded afresh (an op may overwrite an input in place).
+    public static func measure(_ executor: Executor, feeds: [String: HostTensor], warmup: Int, iterations: Int) throws(RuntimeError) -> BenchmarkResult {
+        for _ in 0..<warmup { try executor.load(feeds); executor.execute() }
         var times: [Double] = []
         times.reserveCapacity(iterations)
         for _ in 0..<iterations {
             let start = DispatchTime.now().uptimeNanoseconds
+            try executor.load(feeds)
             executor.execute()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }

@@ -32,6 +32,16 @@ public final class Executor {
     /// Runs the model on `feeds` (one per placeholder, by name, in the planned shapes) and
     /// returns the outputs in `model.outputs` order.
     public func run(_ feeds: [String: HostTensor]) throws(RuntimeError) -> [HostTensor] {
+        try load(feeds)
+        execute()
+        return model.outputs.map { id in
+            HostTensor(shape: model.shapes[id], data: Array(UnsafeBufferPointer(start: binding.pointers[id], count: model.shapes[id].reduce(1, *))))
+        }
+    }
+
+    /// Copies `feeds` (one per placeholder, by name, in the planned shapes) into the inputs'
+    /// buffers. Ops may overwrite an input's buffer in place, so each execution needs its own.
+    public func load(_ feeds: [String: HostTensor]) throws(RuntimeError) {
         for (name, id) in inputs {
             guard let t = feeds[name] else { throw RuntimeError("no input for placeholder '\(name)'") }
             guard t.shape == model.shapes[id] else {
@@ -42,13 +52,9 @@ public final class Executor {
         if let unknown = feeds.keys.first(where: { name in !inputs.contains { $0.name == name } }) {
             throw RuntimeError("the model has no placeholder named '\(unknown)'; placeholders: " + inputs.map(\.name).joined(separator: ", "))
         }
-        execute()
-        return model.outputs.map { id in
-            HostTensor(shape: model.shapes[id], data: Array(UnsafeBufferPointer(start: binding.pointers[id], count: model.shapes[id].reduce(1, *))))
-        }
     }
 
-    /// Performs the prepared steps on whatever the input buffers hold (the benchmark loop).
+    /// Performs the prepared steps on whatever the input buffers hold (after `load`).
     public func execute() {
         for step in steps { step() }
     }
