@@ -63,7 +63,7 @@ enum FuzzTarget: String, CaseIterable {
 }
 
 /// The target GRAPHC_FUZZ_TARGET names, read once.
-nonisolated(unsafe) let selectedTarget: FuzzTarget = {
+let selectedTarget: FuzzTarget = {
     let name = ProcessInfo.processInfo.environment["GRAPHC_FUZZ_TARGET"] ?? ""
     guard let t = FuzzTarget(rawValue: name) else {
         FileHandle.standardError.write("graphc-fuzz: set GRAPHC_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n".data(using: .utf8)!)

@@ -158,8 +158,8 @@ extension Evaluator {
         let a = operand(l, "x"), b = operand(r, "y")
         do {
             return .tensor(try builder.add(kind, [a, b], exactName: name))
-        } catch let e as ShapeError {
-            throw Diagnostic(e.message, at: range)
+        } catch {
+            throw Diagnostic(error.message, at: range)
         }
     }
 
