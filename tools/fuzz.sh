@@ -28,7 +28,7 @@ for t in "${targets[@]}"; do
     log=.build-fuzz/$t.log
     set +e
     GRAPHC_FUZZ_TARGET=$t "$binary" "$corpus" -max_total_time="$seconds" -dict=Tests/Fuzz/"$t".dict \
-        -max_len=65536 -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 \
+        -max_len=65536 -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 -print_funcs=0 \
         -artifact_prefix=.build-fuzz/crashes/"$t"- "$@" > "$log" 2>&1
     code=$?
     set -e
