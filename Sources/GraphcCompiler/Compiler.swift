@@ -8,9 +8,9 @@ import GraphcPasses
 ///
 /// Every command of graphc, and a .gplan (a serialized `CompiledModel`), goes through here.
 public enum Compiler {
-    /// Compiles `graph` with the values in `weights`, which it reads and keeps alive but never
-    /// changes (folded values go into a store of the model's own). `observe` sees the graph
-    /// after each pass.
+    /// Compiles `graph` with the values in `weights`, which it reads and keeps alive (folded
+    /// values go into a store of the model's own); it changes `weights` only when
+    /// `options.releasesUnusedWeights` hands them over. `observe` sees the graph after each pass.
     public static func compile(_ graph: Graph, weights: WeightStore, source: String, options: CompileOptions = CompileOptions(),
                                observe: ((Pass, Graph) -> Void)? = nil) throws(CompileError) -> CompiledModel {
         try checkWeightBudget(graph, options: options)

@@ -7,6 +7,7 @@ enum SourceDecoding {
         if let text = String(data: data, encoding: .utf8) { return text }
         let bytes = [UInt8](data)
         let bad = firstInvalidByte(bytes)
+        guard bad < bytes.count else { throw Diagnostic("graph file '\(path)' is not UTF-8 text", at: nil) }
         // Show the line with the bad byte (decoded with replacement characters) and point at it.
         let lineEnd = bytes[bad...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
         let before = String(decoding: bytes[..<bad], as: UTF8.self)

@@ -28,7 +28,7 @@ struct Compile: ParsableCommand {
         let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, weights: weights, reuse: !noReuse,
                                    inputs: try graph.readInputFiles(), keepBatchUnknown: true)
         let (model, seeded, _) = try request.load()
-        if seeded != nil { Stderr.write("graphc: note: no --weights: the plan holds seeded initial values\n") }
+        if let seeded, seeded > 0 { Stderr.write("graphc: note: no --weights: the plan holds seeded initial values\n") }
         try reportingErrors { try PlanFile.write(model, to: output) }
         let ops = model.graph.nodes.filter { !$0.op.isSource }.count
         print("wrote \(output): \(ops) ops, \(model.graph.variables.count) weight tensors"

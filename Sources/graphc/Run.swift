@@ -27,7 +27,7 @@ struct Run: ParsableCommand {
             print(OutputSummary.describe(name: model.graph[id].tensorName, tensor), terminator: "")
             let (nan, infinite) = OutputSummary.nonFinite(tensor)
             if nan + infinite > 0 {
-                Stderr.write("graphc: warning: \(model.graph[id].tensorName) has \(nan) NaN and \(infinite) infinite values of \(tensor.count)\n")
+                Stderr.write("graphc: warning: \(model.graph[id].tensorName): \(nan) of its \(tensor.count) values are NaN and \(infinite) infinite\n")
             }
         }
         if let output, let first = results.first {

@@ -14,10 +14,12 @@ import Testing
         let regressions = Repository.path("Tests/Fuzz/regressions/\(target)")
         if FileManager.default.fileExists(atPath: regressions) { folders.append(regressions) }
         process.arguments = folders
-        process.environment = ["GRAPHC_FUZZ_TARGET": target]
+        var environment = ProcessInfo.processInfo.environment
+        environment["GRAPHC_FUZZ_TARGET"] = target
+        process.environment = environment
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = Pipe()
+        process.standardError = FileHandle.nullDevice
         try process.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

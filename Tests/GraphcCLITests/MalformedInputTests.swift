@@ -93,7 +93,9 @@ import Testing
         // Inputs.
         c("run", "@/small.graph", "--input", "@/nothere.npy", first: "graphc: error: @/nothere.npy: cannot open"),
         c("run", "@/small.graph", "--input", "x=@/nothere.npy", first: "graphc: error: @/nothere.npy: cannot open"),
-        c("run", "@/two.graph", "--input", "@/good.npy", first: "graphc: error: --input @/good.npy: the graph has 2 placeholders (a, b); say which one it feeds"),
+        c("run", "@/two.graph", "--input", "@/good.npy", first: "graphc: error: --input @/good.npy: the graph has more than one placeholder (a, b, ...); say which one it feeds"),
+        c("run", "@/two.graph", "--input", "@/good.npy", "--input", "b=@/good.npy", first: "graphc: error: --input @/good.npy without a name feeds a graph's only placeholder"),
+        c("run", "@/inputs-only.graph", "--input", "@/good.npy", "--input", "nothere=@/good.npy", first: "graphc: error: --input @/good.npy without a name"),
         c("run", "@/small.graph", "--input", "z=@/good.npy", first: "graphc: error: --input z=@/good.npy: the graph has no placeholder named 'z'; placeholders: x"),
         c("run", "@/small.graph", "--input", "@/wrong.npy", first: "@/small.graph:1:5: error: --input @/wrong.npy holds shape (2, 3), but placeholder 'x' is (1, 3)"),
         c("run", "@/small.graph", "--input", "@/int.npy", first: "graphc: error: @/int.npy: dtype <i8 is not supported"),
@@ -138,6 +140,17 @@ import Testing
         #expect(!run.stderr.contains("Fatal error"), "\(c)")
     }
 
+    @Test func aMisnamedInputToAPlanIsAnError() throws {
+        _ = Self.files
+        let plan = Self.folder.appendingPathComponent("small.gplan").path
+        let compile = try CLITests().graphc("compile", Self.folder.appendingPathComponent("small.graph").path, "-o", plan)
+        #expect(compile.status == 0, "\(compile.stderr)")
+        let run = try CLITests().graphc("run", plan, "--input", "z=" + Self.folder.appendingPathComponent("good.npy").path)
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("graphc: error: --input z="), "\(run.stderr)")
+        #expect(run.stderr.contains("the graph has no placeholder named 'z'; placeholders: x"))
+    }
+
     @Test func aBarePathFeedsTheOnlyPlaceholder() throws {
         _ = Self.files
         let run = try CLITests().graphc("run", Self.folder.appendingPathComponent("small.graph").path,
@@ -155,6 +168,6 @@ import Testing
         let run = try CLITests().graphc("run", path.path)
         #expect(run.status == 0)
         #expect(run.stdout.contains("no finite values  (0 NaN, 3 infinite)"))
-        #expect(run.stderr.contains("graphc: warning: mul_1:0 has 0 NaN and 3 infinite values of 3"))
+        #expect(run.stderr.contains("graphc: warning: mul_1:0: 0 of its 3 values are NaN and 3 infinite"))
     }
 }

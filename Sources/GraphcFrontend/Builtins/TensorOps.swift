@@ -195,7 +195,12 @@ extension Evaluator {
         if let override = options.inputShapes.last(where: { $0.name == uniqueName }) {
             dims = override.dims
         }
-        let data = options.inputData.last(where: { $0.name == uniqueName }) ?? options.inputData.last(where: { $0.name == nil })
+        let unnamed = options.inputData.last(where: { $0.name == nil })
+        if let unnamed, !placeholdersSeen.isEmpty {
+            // Data for "the only placeholder", and this is a second one.
+            throw Diagnostic("\(unnamed.origin): the graph has more than one placeholder (\((placeholdersSeen.sorted() + [uniqueName]).joined(separator: ", ")), ...); say which one it feeds, NAME=file", at: nil)
+        }
+        let data = options.inputData.last(where: { $0.name == uniqueName }) ?? unnamed
         var resolved: TensorShape
         do {
             resolved = try ShapeResolution.placeholderShape(TensorShape(dims), fed: data?.dims, batch: options.batch)

@@ -23,6 +23,13 @@ public enum GraphFile {
         return try evaluate(source: text, path: path, options: options)
     }
 
+    /// Evaluates graph-file bytes, which must be UTF-8 (an error names the first byte that is not).
+    public static func evaluate(bytes data: Data, path: String, options: EvaluationOptions = EvaluationOptions()) throws(DiagnosticError) -> EvaluationResult {
+        let text: String
+        do { text = try SourceDecoding.text(of: data, path: path) } catch { throw DiagnosticError(error) }
+        return try evaluate(source: text, path: path, options: options)
+    }
+
     /// Evaluates graph-file text; `path` names it in diagnostics and anchors imports.
     public static func evaluate(source: String, path: String, options: EvaluationOptions = EvaluationOptions()) throws(DiagnosticError) -> EvaluationResult {
         if options.usesCallingThread {
@@ -79,7 +86,14 @@ final class Evaluator {
     /// Data for the only placeholder that did not fit the first one it met.
     var unnamedFeedMismatch: Diagnostic?
 
-    lazy var library = Library(evaluator: self)
+    /// The builtins, made on first use (a file that does not parse never needs them).
+    var library: Library {
+        if let libraryIfMade { return libraryIfMade }
+        let made = Library(evaluator: self)
+        libraryIfMade = made
+        return made
+    }
+    private var libraryIfMade: Library?
 
     init(options: EvaluationOptions) {
         self.options = options
@@ -90,7 +104,7 @@ final class Evaluator {
             for f in functionsMade { f.closure = nil }
             for m in modules.values { m.members.removeAll() }
             modules.removeAll()
-            library.tearDown()
+            if let libraryIfMade { libraryIfMade.tearDown() }
         }
         do {
             for (name, value) in options.definitions {
@@ -105,10 +119,8 @@ final class Evaluator {
                 let known = declaredFlags.isEmpty ? "it declares no flags" : "its flags are: " + declaredFlags.joined(separator: ", ")
                 throw Diagnostic("-D \(name) is not used by \(file.path); \(known)" + Spelling.didYouMean(name, among: declaredFlags), at: nil)
             }
-            if let unnamed = options.inputData.last(where: { $0.name == nil }), placeholdersSeen.count != 1 {
-                let names = placeholdersSeen.sorted()
-                throw Diagnostic("\(unnamed.origin): the graph has \(names.count) placeholders" + (names.isEmpty ? "" : " (\(names.joined(separator: ", ")))")
-                                 + "; say which one it feeds, NAME=file", at: nil)
+            if let unnamed = options.inputData.last(where: { $0.name == nil }), placeholdersSeen.isEmpty {
+                throw Diagnostic("\(unnamed.origin): the graph has no placeholder to feed", at: nil)
             }
             if let unnamedFeedMismatch { throw unnamedFeedMismatch }
             let requested = options.inputShapes.map { ($0.name, $0.origin) } + options.inputData.compactMap { d in d.name.map { ($0, d.origin) } }
@@ -148,10 +160,14 @@ final class Evaluator {
 
     /// Counts one statement or call against the evaluation's budget of steps.
     @inline(__always)
-    func countStep(_ range: SourceRange) throws {
-        steps += 1
+    func countStep(_ range: SourceRange) throws { try countSteps(1, range) }
+
+    /// Counts `n` steps: a statement or call is one, and making a sequence costs one per eight
+    /// elements, so a file cannot do unbounded work in few statements.
+    func countSteps(_ n: Int, _ range: SourceRange) throws {
+        steps = steps.addingReportingOverflow(n).overflow ? Int.max : steps + n
         if steps > options.maxSteps {
-            throw Diagnostic("evaluation took more than \(options.maxSteps.formatted()) steps (statements and calls), its limit; a graph file must finish building its graph"
+            throw Diagnostic("evaluation took more than \(options.maxSteps.formatted()) steps (statements, calls and elements made), its limit; a graph file must finish building its graph"
                              + (options.maxStepsHint.map { "; \($0)" } ?? ""), at: range)
         }
     }

@@ -136,6 +136,12 @@ extension Evaluator {
 
     /// The elements of a list-like value (lists, tuples, strings, shapes, records, ranges).
     func sequenceItems(_ v: Value, at range: SourceRange, what: String = "iterate over") throws -> [Value] {
+        let items = try sequenceItemsUncounted(v, at: range, what: what)
+        try countSteps(items.count / 8, range)
+        return items
+    }
+
+    private func sequenceItemsUncounted(_ v: Value, at range: SourceRange, what: String) throws -> [Value] {
         switch v {
         case .list(let l): return l.items
         case .tuple(let t): return t

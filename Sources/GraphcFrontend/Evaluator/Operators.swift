@@ -57,6 +57,7 @@ extension Evaluator {
         guard !overflow, total <= Self.maxSequenceLength else {
             throw Diagnostic("a list or string of \(overflow ? "too many" : total.formatted()) elements is too long (the limit is \(Self.maxSequenceLength.formatted()))", at: range)
         }
+        try countSteps(total / 8, range)
     }
 
     private func repeated(_ items: [Value], _ n: Int, at range: SourceRange) throws -> [Value] {
@@ -64,6 +65,7 @@ extension Evaluator {
         guard !overflow, total <= Self.maxSequenceLength else {
             throw Diagnostic("list of \(overflow ? "too many" : total.formatted()) elements is too long (the limit is \(Self.maxSequenceLength.formatted()))", at: range)
         }
+        try countSteps(total / 8, range)
         return Array([[Value]](repeating: items, count: max(0, n)).joined())
     }
 

@@ -28,8 +28,8 @@ public enum Benchmark {
         var times: [Double] = []
         times.reserveCapacity(iterations)
         for _ in 0..<iterations {
-            let start = DispatchTime.now().uptimeNanoseconds
             try executor.load(feeds)
+            let start = DispatchTime.now().uptimeNanoseconds
             executor.execute()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }

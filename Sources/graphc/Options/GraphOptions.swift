@@ -17,7 +17,7 @@ struct GraphOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Batch size for placeholders whose batch is None.")
     var batch: Int?
 
-    @Option(help: ArgumentHelp("Feed a placeholder: --input input=x.npy (the file's data; its shape fills the placeholder's unknown dimensions), or give a shape, --input input=1,224,224,3 (? or -1 for unknown).", valueName: "name=file.npy|d0,d1,..."))
+    @Option(help: ArgumentHelp("Feed a placeholder: --input input=x.npy (the file's data; its shape fills the placeholder's unknown dimensions; --input x.npy feeds the only placeholder), or give a shape, --input input=1,224,224,3 (? or -1 for unknown).", valueName: "[name=]file.npy|name=d0,d1,..."))
     var input: [String] = []
 
     @Option(name: .customShort("I"), help: ArgumentHelp("Add a folder to search for imported graph files.", valueName: "dir"))
@@ -31,7 +31,10 @@ struct GraphOptions: ParsableArguments {
         if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1, got \(maxSteps)") }
         _ = try parsedDefinitions()
         _ = try parsedInputShapes()
-        _ = try inputFileSpecs()
+        let files = try inputFileSpecs()
+        if files.count > 1, let bare = files.first(where: { $0.name == nil }) {
+            throw ValidationError("--input \(bare.path) without a name feeds a graph's only placeholder; with several inputs, name each: NAME=file.npy")
+        }
     }
 
     /// Whether FILE is a compiled plan rather than a graph file.
@@ -121,8 +124,8 @@ struct InputFile {
         try files.map { file in
             guard file.name == nil else { return file }
             guard placeholders.count == 1 else {
-                Stderr.write("graphc: error: --input \(file.path): the graph has \(placeholders.count) placeholders"
-                             + (placeholders.isEmpty ? "" : " (\(placeholders.joined(separator: ", ")))") + "; say which one it feeds, NAME=file\n")
+                Stderr.write("graphc: error: --input \(file.path): " + (placeholders.isEmpty ? "the graph has no placeholder to feed\n"
+                             : "the graph has \(placeholders.count) placeholders (\(placeholders.joined(separator: ", "))); say which one it feeds, NAME=file\n"))
                 throw ExitCode(1)
             }
             var named = file

@@ -37,6 +37,9 @@ struct ModelRequest {
         options.releasesUnusedWeights = true
         func feeds(_ placeholders: [String]) throws -> [String: HostTensor] {
             let named = try InputFile.named(inputs, placeholders: placeholders)
+            if let stranger = named.first(where: { !placeholders.contains($0.name!) }) {
+                throw failure("--input \(stranger.spec): the graph has no placeholder named '\(stranger.name!)'; placeholders: " + placeholders.joined(separator: ", "))
+            }
             return Dictionary(named.map { ($0.name!, $0.tensor) }, uniquingKeysWith: { $1 })
         }
         if graph.isPlan {
