@@ -29,12 +29,16 @@ public enum Compiler {
     /// Resolves shapes and plans memory for a graph that is already optimized: the last stage
     /// of `compile`, and how a loaded plan is made again for other input shapes.
     public static func plan(_ graph: Graph, weights: WeightStore, source: String, options: CompileOptions) throws(CompileError) -> CompiledModel {
+        try plan(graph, weights: weights, source: source, options: options, resolved: try resolve(graph, options))
+    }
+
+    private static func plan(_ graph: Graph, weights: WeightStore, source: String, options: CompileOptions,
+                             resolved: (shapes: [[Int]], resolvedBatch: Int?)) throws(CompileError) -> CompiledModel {
         let missing = graph.variables.filter { weights[$0.name] == nil }.map(\.name)
         guard missing.isEmpty else {
             throw CompileError("no value for variable" + (missing.count == 1 ? "" : "s") + " " + missing.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
                                + (missing.count > 5 ? " and \(missing.count - 5) more" : ""))
         }
-        let resolved = try resolve(graph, options)
         let plan = MemoryPlan(graph: graph, shapes: resolved.shapes, scratch: KernelScratch.requirements(graph, resolved.shapes),
                               reuse: options.reuse)
         let weightBytes = MemoryBudget.bytes(floats: graph.variables.map { resolved.shapes[$0.id].reduce(1, *) })
@@ -46,8 +50,9 @@ public enum Compiler {
 
     /// `model` planned for other input shapes (itself when they are the ones it was planned for).
     public static func replan(_ model: CompiledModel, options: CompileOptions) throws(CompileError) -> CompiledModel {
-        if try resolve(model.graph, options).shapes == model.shapes, options.reuse == model.assignment.inPlace { return model }
-        return try plan(model.graph, weights: model.weights, source: model.source, options: options)
+        let resolved = try resolve(model.graph, options)
+        if resolved.shapes == model.shapes, options.reuse == model.assignment.inPlace { return model }
+        return try plan(model.graph, weights: model.weights, source: model.source, options: options, resolved: resolved)
     }
 
     /// The concrete shapes the options give `graph` (ShapeResolution, the one place a batch is decided).

@@ -45,7 +45,7 @@ public struct Liveness: Sendable {
 
         // Views read their base's buffer; a value's last use counts its views' readers.
         var base = [NodeID](0..<n)
-        for node in graph.nodes where Self.isView(node.op) { base[node.id] = base[node.inputs[0]] }
+        for node in graph.nodes where node.op.schema.isView { base[node.id] = base[node.inputs[0]] }
         var lastUse = [Int](repeating: -1, count: n)
         for node in graph.nodes {
             guard let s = stepOf[node.id] else { continue }
@@ -58,14 +58,14 @@ public struct Liveness: Sendable {
         var buffers: [Buffer] = []
         for node in graph.nodes {
             guard let s = stepOf[node.id] else { continue }
-            if Self.isView(node.op), let b = bufferOf[node.inputs[0]] {
+            if node.op.schema.isView, let b = bufferOf[node.inputs[0]] {
                 bufferOf[node.id] = b
                 buffers[b].values.append(node.id)
                 continue
             }
             var target: Int?
             if inPlace {
-                for i in Self.inPlaceCandidates(node) {
+                for i in node.op.schema.inPlaceInputs {
                     let input = node.inputs[i]
                     // The op must be the buffer's last reader, so nothing later sees it overwritten.
                     guard let b = bufferOf[input], buffers[b].last == s, shapes[input].reduce(1, *) == shapes[node.id].reduce(1, *),
@@ -88,10 +88,4 @@ public struct Liveness: Sendable {
         self.bufferOf = bufferOf
         self.buffers = buffers
     }
-
-    /// Reshape and squeeze: the output is the input's memory (the op's schema says so).
-    static func isView(_ op: Op) -> Bool { op.schema.isView }
-
-    /// Inputs the op may overwrite with its output, in order of preference (the op's schema).
-    static func inPlaceCandidates(_ node: Node) -> [Int] { node.op.schema.inPlaceInputs }
 }

@@ -31,7 +31,7 @@ struct GraphOptions: ParsableArguments {
         if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1, got \(maxSteps)") }
         _ = try parsedDefinitions()
         _ = try parsedInputShapes()
-        let files = try inputFileSpecs()
+        let files = inputFileSpecs()
         if files.count > 1, let bare = files.first(where: { $0.name == nil }) {
             throw ValidationError("--input \(bare.path) without a name feeds a graph's only placeholder; with several inputs, name each: NAME=file.npy")
         }
@@ -51,7 +51,7 @@ struct GraphOptions: ParsableArguments {
 
     /// `--input NAME=file.npy` and `--input file.npy` entries: placeholder name (nil: the
     /// graph's only placeholder) and path.
-    func inputFileSpecs() throws -> [(name: String?, path: String)] {
+    func inputFileSpecs() -> [(name: String?, path: String)] {
         input.compactMap { spec in
             guard spec.hasSuffix(".npy") else { return nil }
             guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex else { return (nil, spec) }
