@@ -56,7 +56,6 @@ func prepareExecution(_ graph: GraphOptions, _ runtime: RuntimeOptions, _ optimi
     }
     let feeds = Feeds.make(for: model, fed: fed, seed: runtime.seed)
     let options = runtime.runOptions(reference: reference)
-    BLAS.setThreads(options.threads)
     let executor = try reportingErrors { try Executor(model: model, options: options) }
     return (executor, feeds)
 }

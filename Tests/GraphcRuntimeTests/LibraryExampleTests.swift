@@ -26,7 +26,6 @@ import Testing
         //    try PlanFile.write(model, to: "resnet18.gplan"); let loaded = try PlanFile.read(path: "resnet18.gplan")
 
         // 4. Run on Swift arrays. An executor owns an arena: use one per thread; the model is shared.
-        BLAS.setThreads(2)
         let executor = try Executor(model: model, options: RunOptions(threads: 2))
         let image = HostTensor(shape: [1, 224, 224, 3], data: [Float](repeating: 0.5, count: 224 * 224 * 3))
         let outputs = try executor.run(["input": image])

@@ -19,6 +19,7 @@ public final class Executor {
         }
         self.model = model
         self.options = options
+        BLAS.useCallingThreadOnly()
         binding = try ArenaBinding(model)
         steps = try StepCompiler.steps(model, binding, options)
         inputs = model.graph.placeholders.map { ($0.name, $0.id) }

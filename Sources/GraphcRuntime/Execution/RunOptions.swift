@@ -2,8 +2,9 @@ import Foundation
 
 /// How to execute a compiled model.
 public struct RunOptions: Sendable {
-    /// Threads for graphc's own kernels. OpenBLAS's thread count is one setting for the whole
-    /// process (`BLAS.setThreads`): set it once, not per executor, as executors may run at once.
+    /// Threads each kernel splits its work across. GEMMs too are split by graphc, one
+    /// single-threaded OpenBLAS call per thread (executors set OpenBLAS to one thread for the
+    /// process), so executors running at once never oversubscribe the cores through OpenBLAS.
     public var threads: Int
     /// Run every node on the plain nested-loop reference kernels. They need a plan with every
     /// value in its own buffer (compiled with `reuse` off).

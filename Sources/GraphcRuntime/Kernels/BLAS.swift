@@ -1,7 +1,11 @@
 import COpenBLAS
 
-/// The one place graphc calls OpenBLAS: row-major single-precision GEMM and thread control.
-public enum BLAS {
+/// The one place graphc calls OpenBLAS: row-major single-precision GEMM on the calling thread.
+///
+/// graphc splits every GEMM across its own threads (`PartitionedGEMM`) and calls OpenBLAS
+/// single-threaded from each. OpenBLAS's own threads would otherwise spin in sched_yield
+/// between calls (about 12% of a ResNet-18 run) and fight graphc's threads for the cores.
+enum BLAS {
     /// C[m x n] = A[m x k] * B[k x n] + beta * C, all row-major with leading dimensions.
     @inline(__always)
     static func sgemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -14,7 +18,9 @@ public enum BLAS {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// Sets how many threads OpenBLAS uses, for the whole process: call it before running, not
-    /// while another thread is inside a GEMM.
-    public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+    /// Makes OpenBLAS run each call on its caller's thread, for the whole process, once: an
+    /// executor does this before it prepares its steps. Swift runs a global's initializer
+    /// exactly once, even when executors are made on several threads at once.
+    static func useCallingThreadOnly() { _ = singleThreaded }
+    private static let singleThreaded: Void = openblas_set_num_threads(1)
 }

@@ -35,27 +35,23 @@ enum ConvolutionKernel {
 
     /// im2col + GEMM, tiled: `tileRows` output pixels at a time are unfolded into `scratch`
     /// (`tileRows * k` floats) and multiplied by the weights, which as HWIO are already the
-    /// `[k, outChannels]` matrix; each tile's epilogue runs while it is in cache. Without
-    /// scratch (the plan gives none to 1x1 stride-1 unpadded convolutions, `KernelScratch.isPointwise`)
-    /// the GEMM reads the input directly.
+    /// `[k, outChannels]` matrix; each block's epilogue runs while it is in cache
+    /// (`PartitionedGEMM`). Without scratch (the plan gives none to 1x1 stride-1 unpadded
+    /// convolutions, `KernelScratch.isPointwise`) the GEMM reads the input directly.
     static func run(_ g: ConvGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                     epilogue: EpiloguePointers, scratch: UnsafeMutablePointer<Float>?, tileRows: Int, threads: Int) {
         let n = g.outChannels
         guard let scratch else {
-            let beta = EpilogueKernel.loadResidual(epilogue, output: output, offset: 0, count: g.m * n)
-            BLAS.sgemm(m: g.m, n: n, k: g.k, a: input, lda: g.k, b: weights, ldb: n, c: output, ldc: n, beta: beta)
-            EpilogueKernel.finish(epilogue, output: output, rows: g.m, channels: n, threads: threads)
+            PartitionedGEMM.run(m: g.m, n: n, k: g.k, a: input, lda: g.k, b: weights, output: output, epilogue: epilogue, threads: threads)
             return
         }
         var m0 = 0
         while m0 < g.m {
-            let rows = min(tileRows, g.m - m0)
-            parallelFor(rows, threads: threads, minimumPerThread: 64) { range in
-                unfold(g, input: input, rows: range.lowerBound + m0..<range.upperBound + m0, into: scratch + range.lowerBound * g.k)
+            let rows = min(tileRows, g.m - m0), first = m0
+            PartitionedGEMM.run(m: rows, n: n, k: g.k, a: scratch, lda: g.k, b: weights, output: output + m0 * n,
+                                epilogue: epilogue.advanced(by: m0 * n), threads: threads, unfolds: true) { range in
+                unfold(g, input: input, rows: range.lowerBound + first..<range.upperBound + first, into: scratch + range.lowerBound * g.k)
             }
-            let beta = EpilogueKernel.loadResidual(epilogue, output: output, offset: m0 * n, count: rows * n)
-            BLAS.sgemm(m: rows, n: n, k: g.k, a: scratch, lda: g.k, b: weights, ldb: n, c: output + m0 * n, ldc: n, beta: beta)
-            EpilogueKernel.finish(epilogue, output: output + m0 * n, rows: rows, channels: n, threads: threads)
             m0 += rows
         }
     }

@@ -6,29 +6,25 @@ struct EpiloguePointers {
     var bias: UnsafePointer<Float>?
     var residual: UnsafePointer<Float>?
     var activation: Activation?
+
+    /// The same epilogue for the part of the output that starts `elements` in.
+    func advanced(by elements: Int) -> EpiloguePointers {
+        EpiloguePointers(bias: bias, residual: residual.map { $0 + elements }, activation: activation)
+    }
 }
 
 enum EpilogueKernel {
-    /// Before the GEMM: puts the residual rows in the output, so the GEMM accumulates onto them
-    /// (beta = 1). Returns the beta to use.
+    /// After the GEMM (which accumulated the residual): y = activation(y + bias) over a block
+    /// of a row-major output with `channels` columns, on the calling thread.
     @inline(__always)
-    static func loadResidual(_ e: EpiloguePointers, output: UnsafeMutablePointer<Float>, offset: Int, count: Int) -> Float {
-        guard let r = e.residual else { return 0 }
-        if r + offset != UnsafePointer(output + offset) { (output + offset).update(from: r + offset, count: count) }
-        return 1
-    }
-
-    /// After the GEMM: y = activation(y + bias) over `rows` rows of `channels`.
-    @inline(__always)
-    static func finish(_ e: EpiloguePointers, output: UnsafeMutablePointer<Float>, rows: Int, channels: Int, threads: Int) {
+    static func finish(_ e: EpiloguePointers, output: UnsafeMutablePointer<Float>, rows: Range<Int>, columns: Range<Int>, channels: Int) {
         guard e.bias != nil || e.activation != nil else { return }
-        parallelFor(rows, threads: threads, minimumPerThread: max(1, (1 << 15) / max(channels, 1))) { range in
-            // Row by row, so the activation reads what the bias just wrote while it is in L1.
-            for row in range {
-                let y = output + row * channels
-                if let b = e.bias { for c in 0..<channels { y[c] += b[c] } }
-                if let f = e.activation { ElementwiseKernel.apply(f, y, y, count: channels) }
-            }
+        let width = columns.count
+        // Row by row, so the activation reads what the bias just wrote while it is in L1.
+        for row in rows {
+            let y = output + row * channels + columns.lowerBound
+            if let b = e.bias.map({ $0 + columns.lowerBound }) { for c in 0..<width { y[c] += b[c] } }
+            if let f = e.activation { ElementwiseKernel.apply(f, y, y, count: width) }
         }
     }
 }

@@ -9,9 +9,7 @@ enum MatMulKernel {
         let rows = c.outputCount / max(n, 1)
         let x = c.input(0), weights = c.input(.weights)!, y = c.output, epilogue = c.epilogue, threads = c.threads
         return {
-            let beta = EpilogueKernel.loadResidual(epilogue, output: y, offset: 0, count: rows * n)
-            BLAS.sgemm(m: rows, n: n, k: k, a: x, lda: k, b: weights, ldb: n, c: y, ldc: n, beta: beta)
-            EpilogueKernel.finish(epilogue, output: y, rows: rows, channels: n, threads: threads)
+            PartitionedGEMM.run(m: rows, n: n, k: k, a: x, lda: k, b: weights, output: y, epilogue: epilogue, threads: threads)
         }
     }
 }

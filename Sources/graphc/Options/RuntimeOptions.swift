@@ -11,7 +11,7 @@ struct RuntimeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Weights as a safetensors file named by the graph's variables (see `graphc vars`); without it, seeded initial values.", valueName: "file.safetensors"))
     var weights: String?
 
-    @Option(parsing: .unconditional, help: "Threads for OpenBLAS and graphc's kernels (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads each kernel splits its work across, GEMMs included (default: all cores).")
     var threads: Int?
 
     @Option(parsing: .unconditional, help: "Seed of the initial weights and generated inputs.")
