@@ -192,7 +192,7 @@ public enum PlanFile {
         // Scratch only where a kernel needs it, once per node.
         var seen = Set<NodeID>()
         for area in a.scratch {
-            guard area.node >= 0, area.node < graph.nodes.count, KernelScratch.im2colElements(graph[area.node], shapes) != nil,
+            guard area.node >= 0, area.node < graph.nodes.count, KernelScratch.elements(graph[area.node], shapes) != nil,
                   seen.insert(area.node).inserted else {
                 return ["assignment: a scratch area for node \(area.node), which needs none or has one already"]
             }
@@ -212,13 +212,12 @@ public enum PlanFile {
         }
         for node in graph.nodes {
             if a.valueOffset[node.id] == nil, liveness.bufferOf[node.id] != nil { problems.append("assignment: no place for '\(node.name)'") }
-            guard let needed = KernelScratch.im2colElements(node, shapes), let step = liveness.stepOf[node.id] else { continue }
-            let k = shapes[node.inputs[1]].prefix(3).reduce(1, *)
-            guard let area = a.scratchArea(for: node.id), area.elements >= k, area.elements <= needed, area.offset >= 0,
-                  area.offset <= a.arenaBytes, area.elements <= (a.arenaBytes - area.offset) / 4 else {
-                problems.append("assignment: bad im2col scratch for '\(node.name)'"); continue
+            guard let needed = KernelScratch.elements(node, shapes), let step = liveness.stepOf[node.id] else { continue }
+            guard let area = a.scratchArea(for: node.id), area.elements >= KernelScratch.minimumElements(node, shapes), area.elements <= needed,
+                  area.offset >= 0, area.offset <= a.arenaBytes, area.elements <= (a.arenaBytes - area.offset) / 4 else {
+                problems.append("assignment: bad scratch for '\(node.name)'"); continue
             }
-            areas.append((area.offset, area.elements * 4, step, step, "the im2col scratch of '\(node.name)'"))
+            areas.append((area.offset, area.elements * 4, step, step, "the scratch of '\(node.name)'"))
         }
         for i in areas.indices {
             for j in areas.indices where i < j {

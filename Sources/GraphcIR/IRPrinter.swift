@@ -40,13 +40,13 @@ public enum IRPrinter {
 
 extension IRPrinter {
     /// A compiled model's IR, each value annotated with its place in the arena,
-    /// `[arena +offset, bytes]`, and a convolution's scratch, `; im2col +offset, bytes`.
+    /// `[arena +offset, bytes]`, and a convolution's scratch, `; scratch +offset, bytes`.
     public static func print(_ model: CompiledModel, locations: Bool = true) -> String {
         var notes: [NodeID: String] = [:]
         for node in model.graph.nodes {
             guard let offset = model.assignment.valueOffset[node.id] else { continue }
             var note = "[arena +\(offset), \(model.shapes[node.id].reduce(1, *) * 4) bytes"
-            if let s = model.assignment.scratchArea(for: node.id) { note += "; im2col +\(s.offset), \(s.elements * 4) bytes" }
+            if let s = model.assignment.scratchArea(for: node.id) { note += "; scratch +\(s.offset), \(s.elements * 4) bytes" }
             notes[node.id] = note + "]"
         }
         return print(model.graph, locations: locations, annotations: notes)

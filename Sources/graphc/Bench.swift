@@ -39,7 +39,7 @@ struct Bench: ParsableCommand {
         print(String(format: "throughput  %.1f images/s", Double(batch) / (median / 1000)))
         print(String(format: "compute     %.3f G multiply-adds per run, %.1f GFLOP/s effective (2 x multiply-adds / median)",
                      macs / 1e9, 2 * macs / (median / 1000) / 1e9))
-        let memory = "arena \(mib(executor.arenaBytes)), im2col scratch \(mib(executor.scratchBytes)), weights \(mib(model.weightBytes))"
+        let memory = "arena \(mib(executor.arenaBytes)), kernel scratch \(mib(executor.scratchBytes)), weights \(mib(model.weightBytes))"
         print("memory      \(memory), peak RSS \(mib(Benchmark.peakResidentBytes))")
     }
 }

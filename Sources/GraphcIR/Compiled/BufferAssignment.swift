@@ -1,7 +1,7 @@
 /// Where every value and scratch area sits in the arena: what the runtime needs from a memory
 /// plan, and what a compiled .gplan stores.
 public struct BufferAssignment: Sendable, Codable, Equatable {
-    /// Scratch memory one node's kernel uses while it runs (a convolution's im2col tiles).
+    /// Scratch memory one node's kernel uses while it runs (a convolution's im2col tiles or Winograd transforms).
     public struct ScratchArea: Sendable, Codable, Equatable {
         public var node: NodeID
         public var offset: Int

@@ -31,16 +31,29 @@ public enum Padding: Hashable, Sendable, Codable, CustomStringConvertible {
 /// inputs: x `[N, H, W, Cin]`, weights, then bias `[Cout]` and residual `[N, Ho, Wo, Cout]`
 /// when the epilogue has them. Output `[N, Ho, Wo, Cout]`; each output element costs
 /// kh * kw * Cin multiply-adds.
+///
+/// With an `algorithm` (set by the UseWinograd pass) the weights are that algorithm's
+/// transform of 3x3 weights (`[6, 6, Cin, Cout]` for F(4x4, 3x3)); the convolution computed,
+/// its output shape and the multiply-adds counted for it are still those of the 3x3 one.
 public struct Conv2DAttributes: Hashable, Sendable, Codable {
     public var strideH: Int, strideW: Int
     public var padding: Padding
     public var dilationH: Int, dilationW: Int
     public var epilogue: Epilogue
+    /// nil: direct (im2col + GEMM). Optional so plans written before it existed still read.
+    public var algorithm: ConvolutionAlgorithm?
 
-    public init(strideH: Int, strideW: Int, padding: Padding, dilationH: Int = 1, dilationW: Int = 1, epilogue: Epilogue = .none) {
+    public init(strideH: Int, strideW: Int, padding: Padding, dilationH: Int = 1, dilationW: Int = 1, epilogue: Epilogue = .none,
+                algorithm: ConvolutionAlgorithm? = nil) {
         self.strideH = strideH; self.strideW = strideW; self.padding = padding
         self.dilationH = dilationH; self.dilationW = dilationW
         self.epilogue = epilogue
+        self.algorithm = algorithm
+    }
+
+    /// The kernel's height and width for weights of shape `w` (3x3 for a Winograd transform).
+    public func kernelSize(weights w: TensorShape) -> (Int?, Int?) {
+        algorithm == nil ? (w[0], w[1]) : (WinogradTransform.kernel, WinogradTransform.kernel)
     }
 }
 
@@ -53,19 +66,28 @@ extension Conv2DAttributes: OpSchema {
     public var attributes: [String] {
         var r = ["strides=[\(strideH), \(strideW)]", "padding=\(padding)"]
         if dilationH != 1 || dilationW != 1 { r.append("dilations=[\(dilationH), \(dilationW)]") }
+        if let algorithm { r.append("winograd=\(algorithm.rawValue)") }
         return r + epilogue.attributes
     }
 
     public func multiplyAdds(inputs: [TensorShape], output: TensorShape) -> Int {
-        let w = inputs[1]
-        return ShapeRules.saturatingMul(output.elementCountPerUnknown, (w[0] ?? 0) * (w[1] ?? 0) * (w[2] ?? 0))
+        let w = inputs[1], (kh, kw) = kernelSize(weights: w)
+        return ShapeRules.saturatingMul(output.elementCountPerUnknown, (kh ?? 0) * (kw ?? 0) * (w[2] ?? 0))
     }
 
     public func inferShape(_ inputs: [TensorShape]) throws(ShapeError) -> TensorShape {
         let x = inputs[0], w = inputs[1]
         try ShapeRules.expectRank(x, 4, "the input of conv2d")
         try ShapeRules.expectRank(w, 4, "conv2d weights")
-        guard let kh = w[0], let kw = w[1], let cout = w[3] else { throw ShapeError("conv2d weights must have a static shape, got \(w)") }
+        guard let wh = w[0], let ww = w[1], let cout = w[3] else { throw ShapeError("conv2d weights must have a static shape, got \(w)") }
+        var (kh, kw) = (wh, ww)
+        if algorithm != nil {
+            let t = WinogradTransform.inputTile
+            guard wh == t, ww == t, strideH == 1, strideW == 1, dilationH == 1, dilationW == 1 else {
+                throw ShapeError("a Winograd F(4x4,3x3) convolution needs [\(t), \(t), Cin, Cout] weights, stride 1 and no dilation, got weights \(w)")
+            }
+            (kh, kw) = (WinogradTransform.kernel, WinogradTransform.kernel)
+        }
         guard dilationH >= 1, dilationW >= 1, kh >= 1, kw >= 1 else { throw ShapeError("conv2d kernel and dilation must be positive") }
         let windowH = try ShapeRules.checkedSum(try ShapeRules.checkedProduct(kh - 1, dilationH), 1)
         let windowW = try ShapeRules.checkedSum(try ShapeRules.checkedProduct(kw - 1, dilationW), 1)

@@ -19,14 +19,16 @@ enum ConvolutionKernel {
     static func geometry(_ c: StepContext) -> ConvGeometry {
         guard case let .conv2d(a) = c.node.op else { preconditionFailure("not a convolution") }
         let x = c.inputShape(0), w = c.inputShape(1), y = c.outputShape
-        let pads = try? ShapeInference.explicitPads(a.padding, inputH: x[1], inputW: x[2], windowH: (w[0] - 1) * a.dilationH + 1,
-                                                    windowW: (w[1] - 1) * a.dilationW + 1, strideH: a.strideH, strideW: a.strideW)
-        return ConvGeometry(batch: x[0], inHeight: x[1], inWidth: x[2], inChannels: x[3], kernelHeight: w[0], kernelWidth: w[1],
+        let (kh, kw) = a.algorithm == nil ? (w[0], w[1]) : (WinogradTransform.kernel, WinogradTransform.kernel)
+        let pads = try? ShapeInference.explicitPads(a.padding, inputH: x[1], inputW: x[2], windowH: (kh - 1) * a.dilationH + 1,
+                                                    windowW: (kw - 1) * a.dilationW + 1, strideH: a.strideH, strideW: a.strideW)
+        return ConvGeometry(batch: x[0], inHeight: x[1], inWidth: x[2], inChannels: x[3], kernelHeight: kh, kernelWidth: kw,
                             outChannels: w[3], strideH: a.strideH, strideW: a.strideW, dilationH: a.dilationH, dilationW: a.dilationW,
                             padTop: pads?.0 ?? 0, padLeft: pads?.2 ?? 0, outHeight: y[1], outWidth: y[2])
     }
 
-    static func prepare(_ c: StepContext) -> Step? {
+    static func prepare(_ c: StepContext) throws(RuntimeError) -> Step? {
+        if case let .conv2d(a) = c.node.op, a.algorithm != nil { return try WinogradKernel.prepare(c) }
         let g = geometry(c)
         let x = c.input(0), w = c.input(.weights)!, y = c.output, epilogue = c.epilogue, scratch = c.scratch, threads = c.threads
         let tileRows = max(1, (c.scratch == nil ? g.k : c.scratchElements) / max(g.k, 1))

@@ -37,6 +37,44 @@ public enum ReferenceKernels {
         } } } }
     }
 
+    /// A Winograd F(4x4, 3x3) convolution from its definition, in double precision: for each
+    /// 4x4 output tile and output channel, Aᵀ [Σ_cin U ⊙ (Bᵀ d B)] A with the matrices of
+    /// `WinogradTransform`, d the tile's 6x6 input patch (zeros outside the image).
+    public static func winogradConv2d(_ x: UnsafePointer<Float>, _ xs: [Int], _ u: UnsafePointer<Float>, _ us: [Int], _ a: Conv2DAttributes,
+                                      _ y: UnsafeMutablePointer<Float>, _ ys: [Int]) {
+        let (n, h, wd, ci) = (xs[0], xs[1], xs[2], xs[3])
+        let (co, oh, ow) = (us[3], ys[1], ys[2])
+        let t = WinogradTransform.inputTile, m = WinogradTransform.outputTile
+        let bt = WinogradTransform.bt, at = WinogradTransform.at
+        let (top, _) = pads(a.padding, input: h, output: oh, window: 3, stride: 1, vertical: true)
+        let (left, _) = pads(a.padding, input: wd, output: ow, window: 3, stride: 1, vertical: false)
+        for b in 0..<n { for ty in stride(from: 0, to: oh, by: m) { for tx in stride(from: 0, to: ow, by: m) {
+            // V[c] = Bᵀ d B for every input channel.
+            var v = [[Double]](repeating: [Double](repeating: 0, count: t * t), count: ci)
+            for c in 0..<ci {
+                var d = [Double](repeating: 0, count: t * t)
+                for i in 0..<t { for j in 0..<t {
+                    let iy = ty - top + i, ix = tx - left + j
+                    if iy >= 0, iy < h, ix >= 0, ix < wd { d[i * t + j] = Double(x[((b * h + iy) * wd + ix) * ci + c]) }
+                } }
+                for i in 0..<t { for j in 0..<t {
+                    var sum = 0.0
+                    for k in 0..<t { for l in 0..<t { sum += bt[i][k] * d[k * t + l] * bt[j][l] } }
+                    v[c][i * t + j] = sum
+                } }
+            }
+            for o in 0..<co {
+                var acc = [Double](repeating: 0, count: t * t)
+                for c in 0..<ci { for p in 0..<t * t { acc[p] += Double(u[(p * ci + c) * co + o]) * v[c][p] } }
+                for i in 0..<m { for j in 0..<m where ty + i < oh && tx + j < ow {
+                    var sum = 0.0
+                    for k in 0..<t { for l in 0..<t { sum += at[i][k] * acc[k * t + l] * at[j][l] } }
+                    y[((b * oh + ty + i) * ow + tx + j) * co + o] = Float(sum)
+                } }
+            }
+        } } }
+    }
+
     public static func pool(max isMax: Bool, _ x: UnsafePointer<Float>, _ xs: [Int], _ a: PoolAttributes, _ y: UnsafeMutablePointer<Float>, _ ys: [Int]) {
         let (n, h, wd, c) = (xs[0], xs[1], xs[2], xs[3])
         let (oh, ow) = (ys[1], ys[2])
@@ -216,7 +254,11 @@ extension ReferenceKernels {
     static func prepareConv2D(_ c: StepContext) -> Step? {
         guard case let .conv2d(a) = c.node.op else { return nil }
         return {
-            conv2d(c.input(0), c.inputShape(0), c.input(1), c.inputShape(1), a, c.output, c.outputShape)
+            if a.algorithm != nil {
+                winogradConv2d(c.input(0), c.inputShape(0), c.input(1), c.inputShape(1), a, c.output, c.outputShape)
+            } else {
+                conv2d(c.input(0), c.inputShape(0), c.input(1), c.inputShape(1), a, c.output, c.outputShape)
+            }
             finishEpilogue(c)
         }
     }

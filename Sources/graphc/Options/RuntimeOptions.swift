@@ -40,6 +40,9 @@ struct OptimizationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Run exactly these passes, in this order.", valueName: "a,b,c"))
     var passes: String?
 
+    @Flag(help: "Compute every convolution directly (im2col + GEMM), without Winograd F(4x4,3x3): the exact path, for comparing (same as --disable-pass UseWinograd).")
+    var noWinograd = false
+
     func validate() throws {
         guard level == 0 || level == 1 else { throw ValidationError("-O takes 0 or 1, got \(level)") }
         do { _ = try Pipeline.selected(pipelineOptions) } catch { throw ValidationError(error.message) }
@@ -48,7 +51,7 @@ struct OptimizationOptions: ParsableArguments {
     var pipelineOptions: PipelineOptions {
         var o = PipelineOptions()
         o.optimize = level > 0
-        o.disabled = Set(disablePass)
+        o.disabled = Set(disablePass + (noWinograd ? ["UseWinograd"] : []))
         o.only = passes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         return o
     }

@@ -13,7 +13,7 @@ enum MemoryReport {
         out += "  intermediates, naive sum  \(mib(m.naiveBytes)) (every value in its own buffer)\n"
         out += "  lower bound               \(mib(m.lowerBoundBytes))" + (m.peakNode.map { " (live at \(model.graph[$0].name))" } ?? "") + "\n"
         out += "  planned arena             \(mib(m.arenaBytes)) (\(verdict))\n"
-        out += "  largest im2col scratch    \(mib(m.scratchBytes)) (inside the arena)\n"
+        out += "  largest kernel scratch    \(mib(m.scratchBytes)) (inside the arena)\n"
         out += "  weights                   \(mib(model.weightBytes))\n"
         return out
     }

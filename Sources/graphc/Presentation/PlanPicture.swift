@@ -2,7 +2,7 @@ import GraphcIR
 import GraphcPasses
 
 /// An SVG picture of a memory plan: each buffer a rectangle spanning its lifetime (x, in
-/// schedule steps) at its offset (y, in bytes), labelled by the scope of its first value; im2col
+/// schedule steps) at its offset (y, in bytes), labelled by the scope of its first value; kernel scratch
 /// scratch in a second colour; the lower bound drawn as a dashed line.
 enum PlanPicture {
     static func svg(_ model: CompiledModel, title: String) -> String {
@@ -18,7 +18,7 @@ enum PlanPicture {
         }
         for area in model.assignment.scratch {
             guard let step = liveness.stepOf[area.node] else { continue }
-            areas.append((area.offset, area.elements * 4, step, step, "im2col", true))
+            areas.append((area.offset, area.elements * 4, step, step, "scratch", true))
         }
         let steps = max(liveness.stepCount, 1)
         let width = max(800, min(2400, steps * 12)), height = 600

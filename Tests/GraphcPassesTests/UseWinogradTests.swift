@@ -1,0 +1,47 @@
+import GraphcIR
+import GraphcTestSupport
+import Testing
+@testable import GraphcPasses
+
+/// UseWinograd: which convolutions it rewrites, and the transformed weights it stores.
+@Suite struct UseWinogradTests {
+    @Test func rewritesA3x3StrideOneConvolutionWithTransformedWeights() throws {
+        var p = try program { b in
+            let x = try b.placeholder(name: "x", shape: TensorShape([1, 16, 16, 4]))
+            b.markOutput(try b.conv(x, 5, 3, scope: "c"))
+        }
+        let w = p.weights.values("c/weights", count: 3 * 3 * 4 * 5)!
+        try run("FuseConvActivation", "UseWinograd", on: &p)
+        try Snapshot.expect(ir(p), equals: """
+        %0 = Placeholder : (1, 16, 16, 4) "x"
+        %1 = VariableV2 : (5,) "c/biases"
+        %2 = VariableV2 : (6, 6, 4, 5) "c/weights_winograd"
+        %3 = Conv2D(%0, %2, %1) {strides=[1, 1], padding=SAME, winograd=F(4x4,3x3), bias} : (1, 16, 16, 5) "c/BiasAdd"
+        outputs: %3
+        """)
+        // U = G g Gᵀ for every channel pair, with G as Lavin and Gray print it.
+        let g: [[Double]] = [[0.25, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
+                             [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1]]
+        let u = p.weights.values("c/weights_winograd", count: 36 * 4 * 5)!
+        for ci in 0..<4 { for co in 0..<5 { for i in 0..<6 { for j in 0..<6 {
+            var expected = 0.0
+            for a in 0..<3 { for b in 0..<3 { expected += g[i][a] * Double(w[((a * 3 + b) * 4 + ci) * 5 + co]) * g[j][b] } }
+            #expect(abs(Double(u[((i * 6 + j) * 4 + ci) * 5 + co]) - expected) < 1e-6)
+        } } } }
+    }
+
+    @Test func leavesConvolutionsWinogradDoesNotComputeOrWouldNotPay() throws {
+        var p = try program { b in
+            let x = try b.placeholder(name: "x", shape: TensorShape([1, 16, 16, 4]))
+            b.markOutput(try b.conv2d(x, numOutputs: 4, kernel: (3, 3), stride: (2, 2), scope: "strided"))
+            b.markOutput(try b.conv(x, 4, 1, scope: "pointwise"))
+            b.markOutput(try b.conv(x, 4, 5, scope: "five"))
+            b.markOutput(try b.conv2d(x, numOutputs: 4, kernel: (3, 3), rate: (2, 2), scope: "dilated"))
+            let small = try b.placeholder(name: "small", shape: TensorShape([1, 7, 7, 4]))
+            b.markOutput(try b.conv(small, 4, 3, scope: "small"))
+        }
+        let before = ir(p)
+        try run("UseWinograd", on: &p)
+        #expect(ir(p) == before)
+    }
+}
