@@ -86,6 +86,28 @@ import Testing
         }
     }
 
+    @Test func maxPoolingPropagatesNaNAsTensorFlowDoes() throws {
+        // 12 channels: one vector of 8 and a scalar tail of 4. A NaN at pixel (1, 1) in channels
+        // 2 and 10 reaches every 2x2 window that covers it, and only those channels.
+        let b = GraphBuilder()
+        let x = try b.placeholder(name: "x", shape: TensorShape([1, 4, 4, 12]))
+        b.markOutput(try b.pool(x, max: true, attributes: PoolAttributes(windowH: 2, windowW: 2, strideH: 1, strideW: 1, padding: .valid)))
+        var input = Tensors.uniform([1, 4, 4, 12], seed: 9, name: "x")
+        for ch in [2, 10] { input.data[(1 * 4 + 1) * 12 + ch] = .nan }
+        let y = try execute(b.graph, weights: WeightStore(source: "none"), feeds: ["x": input], optimize: false)[0]
+        #expect(y.shape == [1, 3, 3, 12])
+        for oy in 0..<3 { for ox in 0..<3 { for ch in 0..<12 {
+            let value = y.data[(oy * 3 + ox) * 12 + ch]
+            let coversNaN = oy <= 1 && ox <= 1 && (ch == 2 || ch == 10)
+            #expect(value.isNaN == coversNaN, "(\(oy), \(ox), \(ch))")
+            if !coversNaN {
+                // The largest of the window's four values.
+                let window = [(oy, ox), (oy, ox + 1), (oy + 1, ox), (oy + 1, ox + 1)].map { input.data[($0.0 * 4 + $0.1) * 12 + ch] }
+                #expect(value == window.max()!)
+            }
+        } } }
+    }
+
     @Test func batchNormBiasAndActivationsMatchReference() throws {
         for (scale, center) in [(true, true), (false, true), (true, false)] {
             let error = try compare { b in

@@ -32,22 +32,42 @@ enum PoolingKernel {
         return { average(g, input: input, output: output, threads: threads) }
     }
 
-    /// Max pooling: the largest input in each window; padding never wins.
+    /// Max pooling: the largest input in each window; padding never wins; NaN wins (as in TF
+    /// and PyTorch). Eight channels at a time: NHWC keeps a pixel's channels contiguous, so
+    /// each window position is one vector load and compare per 8 channels.
     static func max(_ g: PoolGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int) {
-        let c = g.channels
+        typealias V = SIMD8<Float>
+        let c = g.channels, vectorEnd = c - c % V.scalarCount
         parallelFor(g.batch * g.outHeight, threads: threads, minimumPerThread: 4) { rows in
             for r in rows {
                 let b = r / g.outHeight, oy = r % g.outHeight
-                let y0 = Swift.max(oy * g.strideH - g.padTop, 0), y1 = Swift.min(oy * g.strideH - g.padTop + g.windowH, g.inHeight)
+                let y0 = Swift.max(oy * g.strideH - g.padTop, 0), y1 = Swift.max(y0, Swift.min(oy * g.strideH - g.padTop + g.windowH, g.inHeight))
+                let image = input + b * g.inHeight * g.inWidth * c
                 for ox in 0..<g.outWidth {
-                    let x0 = Swift.max(ox * g.strideW - g.padLeft, 0), x1 = Swift.min(ox * g.strideW - g.padLeft + g.windowW, g.inWidth)
+                    let x0 = Swift.max(ox * g.strideW - g.padLeft, 0), x1 = Swift.max(x0, Swift.min(ox * g.strideW - g.padLeft + g.windowW, g.inWidth))
                     let out = output + ((b * g.outHeight + oy) * g.outWidth + ox) * c
-                    out.update(repeating: -.infinity, count: c)
-                    for y in y0..<Swift.max(y0, y1) {
-                        for x in x0..<Swift.max(x0, x1) {
-                            let src = input + ((b * g.inHeight + y) * g.inWidth + x) * c
-                            for ch in 0..<c where src[ch] > out[ch] || src[ch].isNaN { out[ch] = src[ch] }
+                    var ch = 0
+                    while ch < vectorEnd {
+                        var best = V(repeating: -.infinity)
+                        for y in y0..<y1 {
+                            for x in x0..<x1 {
+                                let v = UnsafeRawPointer(image + (y * g.inWidth + x) * c + ch).loadUnaligned(as: V.self)
+                                // v > best, or v is NaN (v != v): either way v wins.
+                                best.replace(with: v, where: (v .> best) .| (v .!= v))
+                            }
                         }
+                        UnsafeMutableRawPointer(out + ch).storeBytes(of: best, as: V.self)
+                        ch += V.scalarCount
+                    }
+                    for ch in vectorEnd..<c {
+                        var best = -Float.infinity
+                        for y in y0..<y1 {
+                            for x in x0..<x1 {
+                                let v = image[(y * g.inWidth + x) * c + ch]
+                                if v > best || v.isNaN { best = v }
+                            }
+                        }
+                        out[ch] = best
                     }
                 }
             }
