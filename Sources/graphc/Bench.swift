@@ -17,16 +17,30 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Timed runs.")
     var iterations = 20
 
+    @Flag(help: "Time every op: a table of each op's time, share of the run, GFLOP/s and share of a measured GEMM peak.")
+    var profile = false
+
+    @Option(help: ArgumentHelp("With --profile, one row per scope of this many name components (e.g. 2: resnet/block1).", valueName: "K"))
+    var depth: Int?
+
     func validate() throws {
         if warmup < 0 || warmup > 1_000_000 { throw ValidationError("--warmup must be between 0 and 1000000") }
         if iterations < 1 || iterations > 1_000_000 { throw ValidationError("--iterations must be between 1 and 1000000") }
+        if let depth, depth < 1 { throw ValidationError("--depth must be at least 1") }
+        if depth != nil, !profile { throw ValidationError("--depth applies to --profile") }
     }
 
     func run() throws {
         let options = runtime.runOptions()
         let (executor, feeds) = try prepareExecution(graph, runtime, optimization, reference: false)
+        let firstStart = DispatchTime.now().uptimeNanoseconds
         _ = try reportingErrors { try executor.run(feeds) }
-        let result = try reportingErrors { try Benchmark.measure(executor, feeds: feeds, warmup: warmup, iterations: iterations) }
+        let first = Double(DispatchTime.now().uptimeNanoseconds - firstStart) / 1e6
+        let progress = Progress(total: warmup + iterations, label: "bench")
+        let result = try reportingErrors {
+            try Benchmark.measure(executor, feeds: feeds, warmup: warmup, iterations: iterations, progress: progress.update)
+        }
+        progress.finish()
         let model = executor.model
         let batch = model.batch
         let macs = Double(model.multiplyAdds)
@@ -36,10 +50,19 @@ struct Bench: ParsableCommand {
         let threads = "\(options.threads) thread" + (options.threads == 1 ? "" : "s")
         print("graph       \(graph.file) (batch \(batch), \(threads))")
         print("latency     min \(ms(result.min))  median \(ms(median))  p90 \(ms(result.p90))  max \(ms(result.max))  (\(iterations) runs after \(warmup) warm-up)")
+        print("first run   \(ms(first)) (includes the inputs' copy and the output's; \(String(format: "%.2f", first / median))x the median)")
         print(String(format: "throughput  %.1f images/s", Double(batch) / (median / 1000)))
         print(String(format: "compute     %.3f G multiply-adds per run, %.1f GFLOP/s effective (2 x multiply-adds / median)",
                      macs / 1e9, 2 * macs / (median / 1000) / 1e9))
         let memory = "arena \(mib(executor.arenaBytes)), kernel scratch \(mib(executor.scratchBytes)), weights \(mib(model.weightBytes))"
         print("memory      \(memory), peak RSS \(mib(Benchmark.peakResidentBytes))")
+        if profile {
+            let timing = Progress(total: iterations, label: "profile")
+            let perStep = try reportingErrors { try Benchmark.profile(executor, feeds: feeds, iterations: iterations, progress: timing.update) }
+            timing.finish()
+            let rows = ProfileTable.rows(model, stepNodes: executor.stepNodes, milliseconds: perStep, depth: depth)
+            print("")
+            print(ProfileTable.text(rows, gemmPeak: Benchmark.gemmPeak(threads: options.threads)), terminator: "")
+        }
     }
 }

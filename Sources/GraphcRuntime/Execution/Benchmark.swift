@@ -23,8 +23,9 @@ public struct BenchmarkResult: Sendable {
 public enum Benchmark {
     /// Runs `warmup` untimed then `iterations` timed executions of the prepared model, each
     /// on `feeds` loaded afresh (an op may overwrite an input in place).
-    public static func measure(_ executor: Executor, feeds: [String: HostTensor], warmup: Int, iterations: Int) throws(RuntimeError) -> BenchmarkResult {
-        for _ in 0..<warmup { try executor.load(feeds); executor.execute() }
+    public static func measure(_ executor: Executor, feeds: [String: HostTensor], warmup: Int, iterations: Int,
+                               progress: ((Int) -> Void)? = nil) throws(RuntimeError) -> BenchmarkResult {
+        for i in 0..<warmup { try executor.load(feeds); executor.execute(); progress?(i + 1) }
         var times: [Double] = []
         times.reserveCapacity(iterations)
         for _ in 0..<iterations {
@@ -32,8 +33,42 @@ public enum Benchmark {
             let start = DispatchTime.now().uptimeNanoseconds
             executor.execute()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            progress?(warmup + times.count)
         }
         return BenchmarkResult(milliseconds: times)
+    }
+
+    /// Mean milliseconds of each step (in `executor.stepNodes` order) over `iterations` timed
+    /// executions, after one untimed one.
+    public static func profile(_ executor: Executor, feeds: [String: HostTensor], iterations: Int,
+                               progress: ((Int) -> Void)? = nil) throws(RuntimeError) -> [Double] {
+        try executor.load(feeds)
+        executor.execute()
+        var total = [UInt64](repeating: 0, count: executor.stepNodes.count)
+        for i in 0..<iterations {
+            try executor.load(feeds)
+            executor.execute(timingStepsInto: &total)
+            progress?(i + 1)
+        }
+        return total.map { Double($0) / 1e6 / Double(iterations) }
+    }
+
+    /// The GFLOP/s of graphc's GEMM (`PartitionedGEMM`, OpenBLAS per thread) on a square
+    /// 1024 product on `threads` threads, best of 5: the ceiling a convolution's GFLOP/s is
+    /// compared with.
+    public static func gemmPeak(threads: Int) -> Double {
+        BLAS.useCallingThreadOnly()
+        let n = 1024
+        let a = UnsafeMutablePointer<Float>.allocate(capacity: n * n), c = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
+        defer { a.deallocate(); c.deallocate() }
+        a.initialize(repeating: 0.5, count: n * n)
+        var best = Double.infinity
+        for _ in 0..<5 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            PartitionedGEMM.run(m: n, n: n, k: n, a: a, lda: n, b: a, output: c, epilogue: EpiloguePointers(), threads: threads)
+            best = Swift.min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return 2 * Double(n * n * n) / best / 1e9
     }
 
     /// The process's peak resident set size in bytes.

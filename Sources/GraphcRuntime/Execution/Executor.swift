@@ -1,3 +1,4 @@
+import Dispatch
 import GraphcIR
 
 /// Runs a compiled model: binds its plan to one arena of its own, prepares every node's step
@@ -10,6 +11,8 @@ public final class Executor {
     public let options: RunOptions
     private let binding: ArenaBinding
     private let steps: [Step]
+    /// The node each step computes.
+    public let stepNodes: [NodeID]
     /// Placeholders by name, with their node ids, in graph order.
     private let inputs: [(name: String, id: NodeID)]
 
@@ -21,7 +24,9 @@ public final class Executor {
         self.options = options
         BLAS.useCallingThreadOnly()
         binding = try ArenaBinding(model)
-        steps = try StepCompiler.steps(model, binding, options)
+        let prepared = try StepCompiler.steps(model, binding, options)
+        steps = prepared.map(\.step)
+        stepNodes = prepared.map(\.node)
         inputs = model.graph.placeholders.map { ($0.name, $0.id) }
     }
 
@@ -58,5 +63,19 @@ public final class Executor {
     /// Performs the prepared steps on whatever the input buffers hold (after `load`).
     public func execute() {
         for step in steps { step() }
+    }
+
+    /// `execute`, adding each step's time in nanoseconds to `nanoseconds[i]` (one entry per
+    /// step, in `stepNodes` order). For `graphc bench --profile`: reading the clock around
+    /// every step costs a little, so plain benchmarks use `execute`.
+    public func execute(timingStepsInto nanoseconds: inout [UInt64]) {
+        precondition(nanoseconds.count == steps.count, "one entry per step")
+        var last = DispatchTime.now().uptimeNanoseconds
+        for (i, step) in steps.enumerated() {
+            step()
+            let now = DispatchTime.now().uptimeNanoseconds
+            nanoseconds[i] += now - last
+            last = now
+        }
     }
 }
