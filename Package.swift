@@ -5,6 +5,7 @@ import PackageDescription
 // GraphcDiagnostics <- GraphcIR <- GraphcFrontend, GraphcFormats, GraphcPasses
 // GraphcPasses, GraphcFormats <- GraphcCompiler (the one compile entry point, .gplan files)
 // GraphcIR (+ COpenBLAS) <- GraphcRuntime (executes compiled models; never sees the optimizer)
+// GraphcIR (+ SwiftProtobuf) <- GraphcONNX (ONNX models: generated onnx.pb.swift, export)
 // everything <- graphc (the command line)
 let package = Package(
     name: "graphc",
@@ -16,9 +17,11 @@ let package = Package(
         .library(name: "GraphcFormats", targets: ["GraphcFormats"]),
         .library(name: "GraphcCompiler", targets: ["GraphcCompiler"]),
         .library(name: "GraphcRuntime", targets: ["GraphcRuntime"]),
+        .library(name: "GraphcONNX", targets: ["GraphcONNX"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .target(name: "GraphcDiagnostics"),
@@ -27,6 +30,12 @@ let package = Package(
         .target(name: "GraphcFormats", dependencies: ["GraphcIR"]),
         .target(name: "GraphcPasses", dependencies: ["GraphcDiagnostics", "GraphcIR"]),
         .target(name: "GraphcCompiler", dependencies: ["GraphcIR", "GraphcPasses", "GraphcFormats"]),
+        // ONNX's protobuf messages are generated once and committed (tools/generate-onnx-proto.sh):
+        // building swift-protobuf's code generator takes minutes, its runtime library seconds.
+        .target(
+            name: "GraphcONNX",
+            dependencies: ["GraphcIR", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         // OpenBLAS from Debian's libopenblas-dev; only the runtime's GEMM file will import it.
         .systemLibrary(
             name: "COpenBLAS",
@@ -45,6 +54,7 @@ let package = Package(
             name: "graphc",
             dependencies: [
                 "GraphcDiagnostics", "GraphcIR", "GraphcFrontend", "GraphcFormats", "GraphcPasses", "GraphcCompiler", "GraphcRuntime",
+                "GraphcONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +78,10 @@ let package = Package(
         .testTarget(
             name: "GraphcRuntimeTests",
             dependencies: ["GraphcRuntime", "GraphcCompiler", "GraphcFormats", "GraphcPasses", "GraphcIR", "GraphcFrontend", "GraphcTestSupport"]
+        ),
+        .testTarget(
+            name: "GraphcONNXTests",
+            dependencies: ["GraphcONNX", "GraphcFrontend", "GraphcIR", "GraphcTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .testTarget(name: "GraphcCLITests", dependencies: ["graphc", "GraphcFormats", "GraphcTestSupport"]),
     ]

@@ -167,6 +167,18 @@ import Testing
         #expect(picture.contains("lower bound"))
     }
 
+    @Test func exportWritesTheNetworkAndItsWeightsAsONNX() throws {
+        let path = folder.appendingPathComponent("small_resnet.onnx").path
+        let weights = "Tests/Fixtures/data/small_resnet.weights.safetensors"
+        let r = try cli.graphc("export", "Tests/Fixtures/small_resnet.graph", "-I", "Graphs", "--onnx", "--weights", weights, "-o", path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("wrote \(path): "))
+        // Every weight is in the model (transposed where ONNX's layout differs), as float32.
+        let modelBytes = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        let weightBytes = try FileManager.default.attributesOfItem(atPath: "\(CLITests.root.path)/\(weights)")[.size] as! Int
+        #expect(modelBytes > weightBytes * 9 / 10)
+    }
+
     @Test func noReuseAndO0GiveTheSameOutput() throws {
         let base = ["run", "Tests/Fixtures/small_resnet.graph", "-I", "Graphs", "--weights", "Tests/Fixtures/data/small_resnet.weights.safetensors",
                     "--input", "x=Tests/Fixtures/data/small_resnet.input.npy"]

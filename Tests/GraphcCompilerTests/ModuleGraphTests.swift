@@ -15,6 +15,7 @@ import Testing
         "Sources/GraphcPasses": ["GraphcDiagnostics", "GraphcIR"],
         "Sources/GraphcCompiler": ["GraphcIR", "GraphcPasses", "GraphcFormats"],
         "Sources/GraphcRuntime": ["GraphcIR", "COpenBLAS"],
+        "Sources/GraphcONNX": ["GraphcIR"],
         "Sources/GraphcTestSupport": ["GraphcIR"],
         // Pass tests build graphs with GraphBuilder: no front end, no runtime.
         "Tests/GraphcPassesTests": ["GraphcIR", "GraphcPasses", "GraphcTestSupport"],

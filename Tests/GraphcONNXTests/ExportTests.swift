@@ -1,0 +1,78 @@
+import Foundation
+import GraphcFrontend
+import GraphcIR
+import GraphcTestSupport
+import SwiftProtobuf
+import Testing
+@testable import GraphcONNX
+
+/// `ONNXExporter` on small graphs and on every bundled network: the model's interface, its
+/// ops and attributes, transposed weights, and that every value a node reads is defined.
+/// (That ONNX Runtime computes what graphc does on every Graphs/ network is checked by
+/// bench/compare.py, which needs onnxruntime; Docs/Performance.md records its run.)
+@Suite struct ExportTests {
+    func export(_ graph: Graph, _ weights: WeightStore) throws -> Onnx_ModelProto {
+        try Onnx_ModelProto(serializedBytes: try ONNXExporter.export(graph, weights: weights, name: "test"))
+    }
+
+    @Test func aConvolutionBecomesAnNCHWConvWithOIHWWeightsBetweenTransposes() throws {
+        let b = GraphBuilder()
+        let x = try b.placeholder(name: "x", shape: TensorShape([nil, 6, 7, 3]))
+        let y = try b.conv2d(x, numOutputs: 4, kernel: (3, 2), stride: (2, 2), padding: .same, scope: "c")
+        b.markOutput(try b.add(.relu, [y], name: "Relu"))
+        let weights = WeightStore.initialize(b.graph, seed: 3)
+        let model = try export(b.graph, weights)
+
+        #expect(model.opsetImport.map(\.version) == [ONNXExporter.opset])
+        let g = model.graph
+        #expect(g.input.map(\.name) == ["x"])
+        #expect(g.input[0].type.tensorType.shape.dim.map { $0.dimParam.isEmpty ? "\($0.dimValue)" : $0.dimParam } == ["batch", "6", "7", "3"])
+        #expect(g.output.map(\.name) == ["Relu"])
+        #expect(g.output[0].type.tensorType.shape.dim.map(\.dimValue) == [0, 3, 4, 4])
+        #expect(g.node.map(\.opType) == ["Transpose", "Conv", "Add", "Relu", "Transpose", "Identity"])
+
+        let conv = g.node[1]
+        func attribute(_ name: String) -> [Int64] { conv.attribute.first { $0.name == name }!.ints }
+        #expect(attribute("kernel_shape") == [3, 2])
+        #expect(attribute("strides") == [2, 2])
+        // TF's SAME on 6x7 with a 3x2 window and stride 2: 1 row of padding (bottom), 1 column (right).
+        #expect(attribute("pads") == [0, 0, 1, 1])
+
+        // OIHW[o][i][y][x] == HWIO[y][x][i][o].
+        let hwio = weights.values("c/weights", count: 3 * 2 * 3 * 4)!
+        let w = g.initializer.first { $0.name == conv.input[1] }!
+        #expect(w.dims == [4, 3, 3, 2])
+        let oihw = w.rawData.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        for o in 0..<4 { for i in 0..<3 { for yy in 0..<3 { for xx in 0..<2 {
+            #expect(oihw[((o * 3 + i) * 3 + yy) * 2 + xx] == hwio[((yy * 2 + xx) * 3 + i) * 4 + o])
+        } } } }
+    }
+
+    static let networks = ["resnet18", "resnet_v2", "seed000_slim_resnet", "seed000_slim_resnet_mnist", "seed001_keras_resnet18",
+                           "seed002_gluon_resnet", "seed003_pytorch_resnet", "seed004_resnet_v2"]
+
+    @Test(arguments: networks)
+    func everyBundledNetworkExportsWithEveryValueDefined(_ name: String) throws {
+        let graph = try GraphFile.evaluate(path: Repository.path("Graphs/\(name).graph"), options: .quiet).graph
+        let model = try export(graph, WeightStore.zeros(for: graph))
+        var defined = Set(model.graph.input.map(\.name) + model.graph.initializer.map(\.name))
+        for node in model.graph.node {
+            for input in node.input where !input.isEmpty { #expect(defined.contains(input), "\(name): \(node.name) reads undefined \(input)") }
+            defined.formUnion(node.output)
+        }
+        #expect(model.graph.output.allSatisfy { defined.contains($0.name) })
+        #expect(model.graph.output.count == graph.outputs.count)
+        // Every variable's values went in (transposed or as they are).
+        #expect(model.graph.initializer.count >= graph.variables.count)
+    }
+
+    @Test func anOptimizedWinogradConvolutionIsRefused() throws {
+        let b = GraphBuilder()
+        let x = try b.placeholder(name: "x", shape: TensorShape([1, 16, 16, 4]))
+        let w = try b.variable("w", shape: [6, 6, 4, 4])
+        b.markOutput(try b.add(.conv2d(Conv2DAttributes(strideH: 1, strideW: 1, padding: .same, algorithm: .winogradF4x4)), [x, w], name: "conv"))
+        #expect(throws: ONNXExportError("'conv' is a Winograd convolution: export the graph before optimization")) {
+            try ONNXExporter.export(b.graph, weights: WeightStore.zeros(for: b.graph), name: "test")
+        }
+    }
+}
