@@ -83,8 +83,18 @@ def ort_worker(args):
         times.append(time.perf_counter() - start)
     if args.output:
         np.save(args.output, output)
-    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mib = peak_rss_mib()
     print(json.dumps({"times": times, "first": first, "rss_mib": rss_mib, "version": ort.__version__}))
+
+
+def peak_rss_mib():
+    """This process's peak RSS: VmHWM, which starts afresh at exec (ru_maxrss inherits the
+    parent's peak across fork and exec)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run(cmd, **kw):
@@ -94,8 +104,8 @@ def run(cmd, **kw):
     return result.stdout
 
 
-def graphc_bench(graphc, graph, weights, x, batch, defines, iterations, threads):
-    out = run([graphc, "bench", graph, "--weights", weights, "--input", f"input={x}", "--iterations", str(iterations),
+def graphc_bench(graphc, graph, weights, x, feed_name, defines, iterations, threads):
+    out = run([graphc, "bench", graph, "--weights", weights, "--input", f"{feed_name}={x}", "--iterations", str(iterations),
                "--warmup", "2", "--threads", str(threads)] + defines)
     median = float(re.search(r"median ([0-9.]+) ms", out).group(1))
     p90 = float(re.search(r"p90 ([0-9.]+) ms", out).group(1))
@@ -133,7 +143,11 @@ def measure(graphc, net, rounds, threads, work):
     run([graphc, "export", graph, "--onnx", "--weights", weights, "--batch", str(batch), "-o", model] + defines)
     import onnxruntime as ort
     session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
-    dims = [batch if not isinstance(d, int) else d for d in session.get_inputs()[0].shape]
+    inputs = session.get_inputs()
+    if len(inputs) != 1:
+        sys.exit(f"compare: {graph} has {len(inputs)} inputs; compare feeds one")
+    feed_name = inputs[0].name
+    dims = [batch if not isinstance(d, int) else d for d in inputs[0].shape]
     del session
     np.save(x, np.random.default_rng(0).uniform(0, 1, dims).astype(np.float32))
 
@@ -143,7 +157,7 @@ def measure(graphc, net, rounds, threads, work):
     outputs = {}
     for label, extra in [("default", []), ("exact", ["--no-winograd"])]:
         out = os.path.join(work, f"{name}.{label}.npy")
-        run([graphc, "run", graph, "--weights", weights, "--input", f"input={x}", "--output", out, "--threads", str(threads)] + extra + defines)
+        run([graphc, "run", graph, "--weights", weights, "--input", f"{feed_name}={x}", "--output", out, "--threads", str(threads)] + extra + defines)
         outputs[label] = np.load(out)
     expected = np.load(ref)
     agreement = {
@@ -154,7 +168,7 @@ def measure(graphc, net, rounds, threads, work):
 
     g_rounds, o_rounds = [], []
     for r in range(rounds):
-        g_rounds.append(graphc_bench(graphc, graph, weights, x, batch, defines, iterations, threads))
+        g_rounds.append(graphc_bench(graphc, graph, weights, x, feed_name, defines, iterations, threads))
         o_rounds.append(ort_bench(model, x, iterations, threads))
         print(f"  {name} round {r + 1}: graphc {g_rounds[-1]['median']:.2f} ms, ONNX Runtime {o_rounds[-1]['median']:.2f} ms", file=sys.stderr)
 

@@ -47,8 +47,13 @@ public struct ONNXExporter {
     private mutating func model(name: String) throws(ONNXExportError) -> Onnx_ModelProto {
         var g = Onnx_GraphProto()
         g.name = name
-        for node in graph.nodes where !node.op.isSource { try emit(node) }
-        for p in graph.placeholders { g.input.append(valueInfo(p.name, p.shape)) }
+        // Only what the results depend on: ONNX Runtime requires every graph input to be fed,
+        // so an unused placeholder (a test input the file also defines) would become one.
+        var live = [Bool](repeating: false, count: graph.nodes.count)
+        for id in graph.outputs { live[id] = true }
+        for node in graph.nodes.reversed() where live[node.id] { for i in node.inputs { live[i] = true } }
+        for node in graph.nodes where live[node.id] && !node.op.isSource { try emit(node) }
+        for p in graph.placeholders where live[p.id] { g.input.append(valueInfo(p.name, p.shape)) }
         for id in graph.outputs {
             let node = graph[id]
             let value = try nhwc(id)

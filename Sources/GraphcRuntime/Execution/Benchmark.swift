@@ -71,8 +71,15 @@ public enum Benchmark {
         return 2 * Double(n * n * n) / best / 1e9
     }
 
-    /// The process's peak resident set size in bytes.
+    /// The process's peak resident set size in bytes: Linux's VmHWM, which starts afresh at
+    /// exec. (getrusage's ru_maxrss carries over the parent's peak across fork and exec, so a
+    /// graphc started by a large process would report that process's memory.)
     public static var peakResidentBytes: Int {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+            return kib * 1024
+        }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss * 1024

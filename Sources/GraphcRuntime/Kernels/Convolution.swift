@@ -32,31 +32,60 @@ enum ConvolutionKernel {
         let g = geometry(c)
         let x = c.input(0), w = c.input(.weights)!, y = c.output, epilogue = c.epilogue, scratch = c.scratch, threads = c.threads
         let tileRows = max(1, (c.scratch == nil ? g.k : c.scratchElements) / max(g.k, 1))
-        return { run(g, input: x, weights: w, output: y, epilogue: epilogue, scratch: scratch, tileRows: tileRows, threads: threads) }
+        let packed = PackedWeights(w, k: g.k, n: g.outChannels)
+        return { run(g, input: x, weights: w, packed: packed.pointer, output: y, epilogue: epilogue, scratch: scratch, tileRows: tileRows, threads: threads) }
     }
 
-    /// im2col + GEMM, tiled: `tileRows` output pixels at a time are unfolded into `scratch`
-    /// (`tileRows * k` floats) and multiplied by the weights, which as HWIO are already the
-    /// `[k, outChannels]` matrix; each block's epilogue runs while it is in cache
-    /// (`PartitionedGEMM`). Without scratch (the plan gives none to 1x1 stride-1 unpadded
-    /// convolutions, `KernelScratch.isPointwise`) the GEMM reads the input directly.
-    static func run(_ g: ConvGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    /// im2col + GEMM with the weights (HWIO: already the `[k, outChannels]` matrix) packed in
+    /// panels. Without scratch (the plan gives none to 1x1 stride-1 unpadded convolutions,
+    /// `KernelScratch.isPointwise`) the GEMM reads the input directly.
+    ///
+    /// Tall products (more output pixels than channels: early layers) are split by rows, and
+    /// each thread unfolds `chunkRows` of its rows at a time into its own part of the scratch
+    /// and multiplies them at once, so the unfolded rows never leave L1/L2 and no thread waits
+    /// for another. Wide ones (late layers) unfold up to `tileRows` rows together, then split
+    /// the product by columns, so each thread reads only its share of the weights.
+    static func run(_ g: ConvGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, packed: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                     epilogue: EpiloguePointers, scratch: UnsafeMutablePointer<Float>?, tileRows: Int, threads: Int) {
         let n = g.outChannels
         guard let scratch else {
-            PartitionedGEMM.run(m: g.m, n: n, k: g.k, a: input, lda: g.k, b: weights, output: output, epilogue: epilogue, threads: threads)
+            PartitionedGEMM.run(m: g.m, n: n, k: g.k, a: input, lda: g.k, b: weights, packed: packed, output: output, epilogue: epilogue, threads: threads)
+            return
+        }
+        let work = g.m.multipliedReportingOverflow(by: n * g.k).partialValue
+        let workers = max(1, min(threads, tileRows, work / PartitionedGEMM.minimumWorkPerThread))
+        if g.m >= n {
+            let chunk = max(1, min(chunkRows, tileRows / workers))
+            parallelFor(workers, threads: workers) { range in
+                for w in range {
+                    let mine = scratch + w * chunk * g.k
+                    var r0 = g.m * w / workers
+                    let end = g.m * (w + 1) / workers
+                    while r0 < end {
+                        let count = min(chunk, end - r0)
+                        unfold(g, input: input, rows: r0..<r0 + count, into: mine)
+                        PartitionedGEMM.multiply(rows: 0..<count, columns: 0..<n, n: n, k: g.k, a: mine, lda: g.k, b: weights, packed: packed,
+                                                 output: output + r0 * n, epilogue: epilogue.advanced(by: r0 * n))
+                        r0 += count
+                    }
+                }
+            }
             return
         }
         var m0 = 0
         while m0 < g.m {
             let rows = min(tileRows, g.m - m0), first = m0
-            PartitionedGEMM.run(m: rows, n: n, k: g.k, a: scratch, lda: g.k, b: weights, output: output + m0 * n,
+            PartitionedGEMM.run(m: rows, n: n, k: g.k, a: scratch, lda: g.k, b: weights, packed: packed, output: output + m0 * n,
                                 epilogue: epilogue.advanced(by: m0 * n), threads: threads, unfolds: true) { range in
                 unfold(g, input: input, rows: range.lowerBound + first..<range.upperBound + first, into: scratch + range.lowerBound * g.k)
             }
             m0 += rows
         }
     }
+    /// Rows a thread unfolds and multiplies at a time in a tall product: 96 rows of a 7x7x3
+    /// stem's 147 values are 55 KiB.
+    static let chunkRows = 96
+
     /// Writes the receptive field of each output pixel in `rows` as one row of `k` values
     /// (kh, kw, cin order), zeros where the window lies in the padding.
     @inline(__always)
@@ -77,6 +106,13 @@ enum ConvolutionKernel {
                     continue
                 }
                 let row = image + iy * g.inWidth * cin
+                let ix0 = ox * g.strideW - g.padLeft
+                if g.dilationW == 1, ix0 >= 0, ix0 + g.kernelWidth <= g.inWidth {
+                    // The window's row lies inside the image: kw * cin contiguous values.
+                    dst.update(from: row + ix0 * cin, count: g.kernelWidth * cin)
+                    dst += g.kernelWidth * cin
+                    continue
+                }
                 for kx in 0..<g.kernelWidth {
                     let ix = ox * g.strideW - g.padLeft + kx * g.dilationW
                     if ix < 0 || ix >= g.inWidth {

@@ -14,7 +14,7 @@ enum PartitionedGEMM {
     /// row-major with leading dimension n. When `unfolds`, `prepareRows` fills rows of A before
     /// they are read. (Not optional: an optional closure escapes, and would be allocated per call.)
     @inline(__always)
-    static func run(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
+    static func run(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, packed: UnsafePointer<Float>? = nil,
                     output: UnsafeMutablePointer<Float>, epilogue: EpiloguePointers, threads: Int,
                     unfolds: Bool = false, prepareRows: (Range<Int>) -> Void = { _ in }) {
         guard m > 0, n > 0 else { return }
@@ -28,7 +28,7 @@ enum PartitionedGEMM {
                     let r0 = m * block / blocks / 8 * 8, r1 = block == blocks - 1 ? m : m * (block + 1) / blocks / 8 * 8
                     guard r0 < r1 else { continue }
                     if unfolds { prepareRows(r0..<r1) }
-                    multiply(rows: r0..<r1, columns: 0..<n, n: n, k: k, a: a, lda: lda, b: b, output: output, epilogue: epilogue)
+                    multiply(rows: r0..<r1, columns: 0..<n, n: n, k: k, a: a, lda: lda, b: b, packed: packed, output: output, epilogue: epilogue)
                 }
             }
         } else {
@@ -38,7 +38,7 @@ enum PartitionedGEMM {
                 for block in range {
                     let c0 = n * block / workers / 16 * 16, c1 = block == workers - 1 ? n : n * (block + 1) / workers / 16 * 16
                     guard c0 < c1 else { continue }
-                    multiply(rows: 0..<m, columns: c0..<c1, n: n, k: k, a: a, lda: lda, b: b, output: output, epilogue: epilogue)
+                    multiply(rows: 0..<m, columns: c0..<c1, n: n, k: k, a: a, lda: lda, b: b, packed: packed, output: output, epilogue: epilogue)
                 }
             }
         }
@@ -47,7 +47,7 @@ enum PartitionedGEMM {
     /// One block: residual in, GEMM accumulating onto it, then bias and activation.
     @inline(__always)
     static func multiply(rows: Range<Int>, columns: Range<Int>, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
-                         output: UnsafeMutablePointer<Float>, epilogue e: EpiloguePointers) {
+                         packed: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, epilogue e: EpiloguePointers) {
         let width = columns.count
         let origin = rows.lowerBound * n + columns.lowerBound
         var beta: Float = 0
@@ -57,8 +57,12 @@ enum PartitionedGEMM {
                 for row in rows { (output + row * n + columns.lowerBound).update(from: r + row * n + columns.lowerBound, count: width) }
             }
         }
-        BLAS.sgemm(m: rows.count, n: width, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b + columns.lowerBound, ldb: n,
-                   c: output + origin, ldc: n, beta: beta)
+        if let packed {
+            PanelGEMM.multiply(rows: rows, columns: columns, k: k, a: a, lda: lda, packed: packed, c: output, ldc: n, accumulate: beta != 0)
+        } else {
+            BLAS.sgemm(m: rows.count, n: width, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b + columns.lowerBound, ldb: n,
+                       c: output + origin, ldc: n, beta: beta)
+        }
         EpilogueKernel.finish(e, output: output, rows: rows, columns: columns, channels: n)
     }
 }

@@ -33,7 +33,8 @@ enum WinogradKernel {
         }
         let block = c.scratchElements / perTile
         let x = c.input(0), u = c.input(.weights)!, y = c.output, epilogue = c.epilogue, threads = c.threads
-        return { run(g, input: x, transformedWeights: u, output: y, epilogue: epilogue, scratch: scratch, block: block, threads: threads) }
+        let packed = PackedWeights(u, k: conv.inChannels, n: conv.outChannels, matrices: positions)
+        return { run(g, input: x, transformedWeights: packed.pointer, output: y, epilogue: epilogue, scratch: scratch, block: block, threads: threads) }
     }
 
     static func run(_ g: Geometry, input: UnsafePointer<Float>, transformedWeights u: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
@@ -46,10 +47,11 @@ enum WinogradKernel {
             parallelFor(count, threads: threads, minimumPerThread: 8) { r in
                 transformInputs(g, input, tiles: start + r.lowerBound..<start + r.upperBound, block: start, blockSize: count, into: v)
             }
+            let each = PanelGEMM.packedCount(k: cin, n: cout)
             parallelFor(positions, threads: threads) { r in
                 for p in r {
-                    BLAS.sgemm(m: count, n: cout, k: cin, a: v + p * count * cin, lda: cin, b: u + p * cin * cout, ldb: cout,
-                               c: m + p * count * cout, ldc: cout)
+                    PanelGEMM.multiply(rows: 0..<count, columns: 0..<cout, k: cin, a: v + p * count * cin, lda: cin, packed: u + p * each,
+                                       c: m + p * count * cout, ldc: cout, accumulate: false)
                 }
             }
             parallelFor(count, threads: threads, minimumPerThread: 8) { r in

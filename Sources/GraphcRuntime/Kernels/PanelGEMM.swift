@@ -1,0 +1,155 @@
+/// graphc's own single-threaded GEMM for products whose right operand is known before the run
+/// (weights): C = A · B (+ C), with A row-major and read where it lies, B packed once into
+/// panels of 16 columns (`pack`). No packing at run time: OpenBLAS packs both operands on
+/// every call, which on ResNet's late layers (49 rows, 9.4 MB of weights) and on Winograd's
+/// 36 small products per convolution costs as much as a fifth of the run.
+///
+/// The micro-kernel keeps a 6 x 16 block of C in registers (six SIMD16 accumulators: twelve
+/// AVX2 registers, or six AVX-512 ones) and for each k broadcasts six values of A against one
+/// row of the panel. The module is compiled for the host CPU (`-target-cpu native`), so the
+/// products are fused multiply-adds at the widest width the machine has.
+enum PanelGEMM {
+    typealias Panel = SIMD16<Float>
+    static let width = Panel.scalarCount
+    static let rows = 6
+
+    /// Floats `pack` writes for a `[k, n]` matrix: whole panels, the last one zero-padded.
+    static func packedCount(k: Int, n: Int) -> Int { (n + width - 1) / width * width * k }
+
+    /// Writes B `[k, n]` (leading dimension ldb) as panels: panel p holds rows 0..<k of columns
+    /// 16p..<16p+16, each row 16 contiguous floats.
+    static func pack(_ b: UnsafePointer<Float>, k: Int, n: Int, ldb: Int, into out: UnsafeMutablePointer<Float>) {
+        let panels = (n + width - 1) / width
+        for p in 0..<panels {
+            let c0 = p * width, count = min(width, n - c0)
+            let panel = out + p * k * width
+            for kk in 0..<k {
+                let row = panel + kk * width
+                row.update(from: b + kk * ldb + c0, count: count)
+                if count < width { (row + count).update(repeating: 0, count: width - count) }
+            }
+        }
+    }
+
+    /// C[rows, columns] = A[rows, 0..<k] · B[0..<k, columns] (+ C when `accumulate`), for
+    /// `columns` a range of whole panels' columns (its start a multiple of 16; its end a multiple
+    /// of 16 or n).
+    ///
+    /// When all of B is small enough to stay in cache, each block of six rows of A is read once
+    /// and multiplied by every panel. Otherwise k is cut into slices of `depth`, and each slice
+    /// of a panel (24 KiB) is multiplied by every row of A while it is in L1.
+    static func multiply(rows: Range<Int>, columns: Range<Int>, k: Int, a: UnsafePointer<Float>, lda: Int,
+                         packed: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        precondition(columns.lowerBound % width == 0)
+        let panels = columns.lowerBound / width..<(columns.upperBound + width - 1) / width
+        if k * panels.count * width <= cachedElements {
+            var r = rows.lowerBound
+            while r < rows.upperBound {
+                let block = min(Self.rows, rows.upperBound - r)
+                for p in panels {
+                    let c0 = p * width
+                    rowBlock(block, k: k, a: a + r * lda, lda: lda, panel: packed + p * k * width, c: c + r * ldc + c0, ldc: ldc,
+                             count: min(width, columns.upperBound - c0), accumulate: accumulate)
+                }
+                r += block
+            }
+            return
+        }
+        var k0 = 0
+        while k0 < k {
+            let slice = min(depth, k - k0)
+            for p in panels {
+                let c0 = p * width, panel = packed + (p * k + k0) * width
+                var r = rows.lowerBound
+                while r < rows.upperBound {
+                    let block = min(Self.rows, rows.upperBound - r)
+                    rowBlock(block, k: slice, a: a + r * lda + k0, lda: lda, panel: panel, c: c + r * ldc + c0, ldc: ldc,
+                             count: min(width, columns.upperBound - c0), accumulate: accumulate || k0 > 0)
+                    r += block
+                }
+            }
+            k0 += slice
+        }
+    }
+
+    /// B up to this many floats (256 KiB) is kept in cache across row blocks.
+    static let cachedElements = 1 << 16
+    /// The slice of k multiplied at a time when B is larger: a panel's slice is 24 KiB.
+    static let depth = 384
+
+    @inline(__always)
+    static func rowBlock(_ count: Int, k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                         ldc: Int, count columns: Int, accumulate: Bool) {
+        if count == Self.rows {
+            kernel6(k: k, a: a, lda: lda, panel: panel, c: c, ldc: ldc, count: columns, accumulate: accumulate)
+        } else {
+            for r in 0..<count { kernel1(k: k, a: a + r * lda, panel: panel, c: c + r * ldc, count: columns, accumulate: accumulate) }
+        }
+    }
+
+    @inline(__always)
+    static func store(_ v: Panel, _ c: UnsafeMutablePointer<Float>, count: Int, accumulate: Bool) {
+        if count == width {
+            let old = accumulate ? UnsafeRawPointer(c).loadUnaligned(as: Panel.self) : Panel()
+            UnsafeMutableRawPointer(c).storeBytes(of: old + v, as: Panel.self)
+        } else {
+            for j in 0..<count { c[j] = (accumulate ? c[j] : 0) + v[j] }
+        }
+    }
+
+    /// Six rows of C against one panel.
+    @inline(__always)
+    static func kernel6(k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+                        count: Int, accumulate: Bool) {
+        var c0 = Panel(), c1 = Panel(), c2 = Panel(), c3 = Panel(), c4 = Panel(), c5 = Panel()
+        let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda
+        var b = UnsafeRawPointer(panel)
+        for kk in 0..<k {
+            let row = b.load(as: Panel.self)
+            c0 = c0.addingProduct(Panel(repeating: a0[kk]), row)
+            c1 = c1.addingProduct(Panel(repeating: a1[kk]), row)
+            c2 = c2.addingProduct(Panel(repeating: a2[kk]), row)
+            c3 = c3.addingProduct(Panel(repeating: a3[kk]), row)
+            c4 = c4.addingProduct(Panel(repeating: a4[kk]), row)
+            c5 = c5.addingProduct(Panel(repeating: a5[kk]), row)
+            b += MemoryLayout<Panel>.stride
+        }
+        store(c0, c, count: count, accumulate: accumulate)
+        store(c1, c + ldc, count: count, accumulate: accumulate)
+        store(c2, c + 2 * ldc, count: count, accumulate: accumulate)
+        store(c3, c + 3 * ldc, count: count, accumulate: accumulate)
+        store(c4, c + 4 * ldc, count: count, accumulate: accumulate)
+        store(c5, c + 5 * ldc, count: count, accumulate: accumulate)
+    }
+
+    /// One row of C against one panel (the rows left over after blocks of six).
+    @inline(__always)
+    static func kernel1(k: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, count: Int, accumulate: Bool) {
+        var c0 = Panel(), c1 = Panel()
+        var b = UnsafeRawPointer(panel)
+        var kk = 0
+        // Two accumulators, so consecutive products do not wait on each other.
+        while kk + 1 < k {
+            c0 = c0.addingProduct(Panel(repeating: a[kk]), b.load(as: Panel.self))
+            c1 = c1.addingProduct(Panel(repeating: a[kk + 1]), (b + MemoryLayout<Panel>.stride).load(as: Panel.self))
+            b += 2 * MemoryLayout<Panel>.stride
+            kk += 2
+        }
+        if kk < k { c0 = c0.addingProduct(Panel(repeating: a[kk]), b.load(as: Panel.self)) }
+        store(c0 + c1, c, count: count, accumulate: accumulate)
+    }
+}
+
+/// Weights packed into panels for one executor's steps, freed with them.
+final class PackedWeights {
+    let pointer: UnsafeMutablePointer<Float>
+
+    /// `matrices` consecutive `[k, n]` matrices from `b`, each packed (`PanelGEMM.pack`) after the last.
+    init(_ b: UnsafePointer<Float>, k: Int, n: Int, matrices: Int = 1) {
+        let each = PanelGEMM.packedCount(k: k, n: n)
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(1, each * matrices) * 4, alignment: 64).assumingMemoryBound(to: Float.self)
+        for i in 0..<matrices { PanelGEMM.pack(b + i * k * n, k: k, n: n, ldb: n, into: pointer + i * each) }
+    }
+
+    deinit { pointer.deallocate() }
+}

@@ -1,0 +1,66 @@
+import GraphcTestSupport
+import Testing
+@testable import GraphcRuntime
+
+/// graphc's own GEMM on packed panels against a naive triple loop written here: row counts on
+/// and off the six-row blocks, column counts on and off the 16-wide panels, depths below and
+/// above the k slice, B small enough for cache and larger, accumulating or not, and
+/// multiplying a sub-range of rows and panels.
+@Suite struct PanelGEMMTests {
+    static let shapes: [(m: Int, n: Int, k: Int)] = [
+        (1, 16, 1), (6, 16, 7), (7, 5, 3), (13, 33, 20), (49, 64, 400), (12, 48, 1500), (25, 80, 900),
+    ]
+
+    @Test(arguments: shapes.indices, [false, true])
+    func matchesANaiveProduct(_ i: Int, _ accumulate: Bool) {
+        let (m, n, k) = Self.shapes[i]
+        let a = Tensors.uniform([m, k], seed: 1, name: "a").data.map { $0 - 0.5 }
+        let b = Tensors.uniform([k, n], seed: 2, name: "b").data.map { $0 - 0.5 }
+        let start = Tensors.uniform([m, n], seed: 3, name: "c").data
+        var expected = [Double](repeating: 0, count: m * n)
+        for r in 0..<m { for c in 0..<n {
+            var sum = accumulate ? Double(start[r * n + c]) : 0
+            for kk in 0..<k { sum += Double(a[r * k + kk]) * Double(b[kk * n + c]) }
+            expected[r * n + c] = sum
+        } }
+        var c = start
+        b.withUnsafeBufferPointer { bp in
+            let packed = PackedWeights(bp.baseAddress!, k: k, n: n)
+            a.withUnsafeBufferPointer { ap in
+                c.withUnsafeMutableBufferPointer { cp in
+                    PanelGEMM.multiply(rows: 0..<m, columns: 0..<n, k: k, a: ap.baseAddress!, lda: k, packed: packed.pointer,
+                                       c: cp.baseAddress!, ldc: n, accumulate: accumulate)
+                }
+            }
+        }
+        let scale = max(expected.map(abs).max()!, 1e-6)
+        let error = zip(c, expected).map { abs(Double($0) - $1) }.max()! / scale
+        #expect(error < 1e-5, "m \(m) n \(n) k \(k): relative error \(error)")
+    }
+
+    @Test func multipliesOnlyTheRowsAndPanelsAsked() {
+        let (m, n, k) = (14, 48, 30)
+        let a = Tensors.uniform([m, k], seed: 4, name: "a").data
+        let b = Tensors.uniform([k, n], seed: 5, name: "b").data
+        var c = [Float](repeating: -7, count: m * n)
+        b.withUnsafeBufferPointer { bp in
+            let packed = PackedWeights(bp.baseAddress!, k: k, n: n)
+            a.withUnsafeBufferPointer { ap in
+                c.withUnsafeMutableBufferPointer { cp in
+                    PanelGEMM.multiply(rows: 3..<11, columns: 16..<32, k: k, a: ap.baseAddress!, lda: k, packed: packed.pointer,
+                                       c: cp.baseAddress!, ldc: n, accumulate: false)
+                }
+            }
+        }
+        for r in 0..<m { for col in 0..<n {
+            let inside = (3..<11).contains(r) && (16..<32).contains(col)
+            if inside {
+                var sum: Float = 0
+                for kk in 0..<k { sum += a[r * k + kk] * b[kk * n + col] }
+                #expect(abs(c[r * n + col] - sum) < 1e-4)
+            } else {
+                #expect(c[r * n + col] == -7, "(\(r), \(col)) was written")
+            }
+        } }
+    }
+}
