@@ -15,8 +15,14 @@ public enum Compiler {
                                observe: ((Pass, Graph) -> Void)? = nil) throws(CompileError) -> CompiledModel {
         try checkWeightBudget(graph, options: options)
         var program = Program(graph: graph, weights: WeightStore(borrowing: weights))
+        let store = program.weights
         do {
-            try Pipeline.run(&program, options: options.pipeline, after: observe)
+            // Values a pass made dead (folded, transformed, packed away) are freed after it, so
+            // the peak holds at most two generations of the weights, not every one.
+            try Pipeline.run(&program, options: options.pipeline) { pass, graph in
+                store.retain(only: Set(graph.variables.map(\.name)))
+                observe?(pass, graph)
+            }
         } catch {
             throw CompileError(error.message)
         }

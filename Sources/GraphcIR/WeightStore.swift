@@ -66,6 +66,17 @@ public final class WeightStore: @unchecked Sendable {
         return b
     }
 
+    /// Forgets the value under `name`, freeing it if the store owns it: a pass that replaced
+    /// the last reader of a variable drops the old values at once, so the compiler's peak
+    /// memory holds one tensor in two versions, not every tensor.
+    public func discard(_ name: String) {
+        guard let p = pointers.removeValue(forKey: name) else { return }
+        if let i = owned.firstIndex(where: { UnsafePointer($0.baseAddress!) == p }), !pointers.values.contains(p) {
+            owned[i].deallocate()
+            owned.remove(at: i)
+        }
+    }
+
     /// Forgets every value not named in `names`, freeing the ones it owns (what folding replaced).
     public func retain(only names: Set<String>) {
         var kept: [UnsafeMutableBufferPointer<Float>] = []

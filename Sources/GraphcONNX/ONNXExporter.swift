@@ -233,6 +233,7 @@ public struct ONNXExporter {
             return
         case let .conv2d(a):
             guard a.algorithm == nil else { throw ONNXExportError("'\(node.name)' is a Winograd convolution: export the graph before optimization") }
+            guard a.weightLayout == nil else { throw ONNXExportError("'\(node.name)' has packed weights: export the graph before optimization") }
             let w = dims(node.inputs[1])
             let hwio = try values(node.inputs[1], of: node)
             let (kh, kw, cin, cout) = (w[0], w[1], w[2], w[3])

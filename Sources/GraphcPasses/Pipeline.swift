@@ -37,6 +37,7 @@ public enum Pipeline {
         FuseConvActivation.pass,
         FuseResidualAdd.pass,
         UseWinograd.pass,
+        PackWeights.pass,
         EliminateDeadCode.pass,
     ]
 

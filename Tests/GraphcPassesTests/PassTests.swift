@@ -267,7 +267,7 @@ import Testing
     @Test func pipelineOptionsSelectPassesAfterTheLowerings() throws {
         var o = PipelineOptions()
         o.disabled = ["FoldBatchNorm"]
-        #expect(try Pipeline.selected(o).map(\.name) == ["LowerBatchNorm", "EliminateIdentities", "FoldConstants", "FuseConvActivation", "FuseResidualAdd", "UseWinograd", "EliminateDeadCode"])
+        #expect(try Pipeline.selected(o).map(\.name) == ["LowerBatchNorm", "EliminateIdentities", "FoldConstants", "FuseConvActivation", "FuseResidualAdd", "UseWinograd", "PackWeights", "EliminateDeadCode"])
         o.only = ["FuseResidualAdd", "EliminateDeadCode"]
         #expect(try Pipeline.selected(o).map(\.name) == ["LowerBatchNorm", "FuseResidualAdd", "EliminateDeadCode"])
         o.optimize = false
@@ -300,7 +300,10 @@ import Testing
         try Pipeline.run(&p)
         #expect(ops(p.graph) == ["Conv2D[bias,activation=relu]", "Conv2D[bias,residual,activation=relu]",
                                  "Conv2D[bias,activation=relu]", "Conv2D[bias,residual,activation=relu]"])
-        // Only the folded weights remain.
-        #expect(p.graph.variables.map(\.name).allSatisfy { $0.hasSuffix("_folded") })
+        // Only the folded weights remain, the convolutions' packed for the GEMM (16 channels: one panel).
+        #expect(p.graph.variables.map(\.name).sorted() == ["b1/conv1/biases_folded", "b1/conv1/weights_folded_packed",
+                                                            "b1/conv2/biases_folded", "b1/conv2/weights_folded_packed",
+                                                            "b2/conv1/biases_folded", "b2/conv1/weights_folded_packed",
+                                                            "b2/conv2/biases_folded", "b2/conv2/weights_folded_packed"])
     }
 }

@@ -42,6 +42,8 @@ public struct Conv2DAttributes: Hashable, Sendable, Codable {
     public var epilogue: Epilogue
     /// nil: direct (im2col + GEMM). Optional so plans written before it existed still read.
     public var algorithm: ConvolutionAlgorithm?
+    /// nil: HWIO (or U) as declared; else the order the values are stored in (PackWeights).
+    public var weightLayout: WeightLayout?
 
     public init(strideH: Int, strideW: Int, padding: Padding, dilationH: Int = 1, dilationW: Int = 1, epilogue: Epilogue = .none,
                 algorithm: ConvolutionAlgorithm? = nil) {
@@ -67,6 +69,7 @@ extension Conv2DAttributes: OpSchema {
         var r = ["strides=[\(strideH), \(strideW)]", "padding=\(padding)"]
         if dilationH != 1 || dilationW != 1 { r.append("dilations=[\(dilationH), \(dilationW)]") }
         if let algorithm { r.append("winograd=\(algorithm.rawValue)") }
+        if let weightLayout { r.append("weights=\(weightLayout.rawValue)") }
         return r + epilogue.attributes
     }
 
@@ -91,6 +94,9 @@ extension Conv2DAttributes: OpSchema {
         guard dilationH >= 1, dilationW >= 1, kh >= 1, kw >= 1 else { throw ShapeError("conv2d kernel and dilation must be positive") }
         let windowH = try ShapeRules.checkedSum(try ShapeRules.checkedProduct(kh - 1, dilationH), 1)
         let windowW = try ShapeRules.checkedSum(try ShapeRules.checkedProduct(kw - 1, dilationW), 1)
+        if weightLayout != nil, cout % WeightLayout.panelWidth != 0 {
+            throw ShapeError("weights packed in panels of \(WeightLayout.panelWidth) need a multiple of \(WeightLayout.panelWidth) output channels, got \(cout)")
+        }
         if let cin = x[3], let wcin = w[2], cin != wcin {
             throw ShapeError("channel mismatch: the input \(x) has \(cin) channels but the weights \(w) expect \(wcin)")
         }

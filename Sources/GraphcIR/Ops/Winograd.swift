@@ -69,3 +69,22 @@ public enum ConvolutionAlgorithm: String, Hashable, Sendable, Codable {
     /// `WinogradTransform`: the weights input holds U, `[6, 6, Cin, Cout]`.
     case winogradF4x4 = "F(4x4,3x3)"
 }
+
+/// How a convolution's weights are laid out in memory. Their declared shape never changes.
+public enum WeightLayout: String, Hashable, Sendable, Codable {
+    /// Every `[K, N]` weight matrix (HWIO seen as `[kh*kw*cin, cout]`, or each of a Winograd
+    /// transform's 36 `[cin, cout]` matrices) stored as panels of 16 columns: panel p holds
+    /// rows 0..<K of columns 16p..<16p+16, each row 16 contiguous floats. What the runtime's
+    /// GEMM reads, so the weights are packed once, by the PackWeights pass, not per executor.
+    /// Needs N to be a multiple of 16.
+    case panels16
+
+    public static let panelWidth = 16
+
+    /// Where element (k, n) of a `[K, N]` matrix lives in this layout.
+    @inlinable
+    public func index(k: Int, n: Int, rows: Int) -> Int {
+        let w = Self.panelWidth
+        return ((n / w) * rows + k) * w + n % w
+    }
+}

@@ -28,6 +28,7 @@ enum UseWinograd {
             a.algorithm = .winogradF4x4
             editor.nodes[node.id].op = .conv2d(a)
             editor.nodes[node.id].inputs[node.inputs.firstIndex(of: wID)!] = uID
+            if editor.consumers(of: wID).isEmpty, !editor.isOutput(wID) { program.weights.discard(w.name) }
         }
         program.graph = EliminateDeadCode.run(editor.finish())
     }

@@ -32,6 +32,10 @@ enum ConvolutionKernel {
         let g = geometry(c)
         let x = c.input(0), w = c.input(.weights)!, y = c.output, epilogue = c.epilogue, scratch = c.scratch, threads = c.threads
         let tileRows = max(1, (c.scratch == nil ? g.k : c.scratchElements) / max(g.k, 1))
+        if case let .conv2d(a) = c.node.op, a.weightLayout == .panels16 {
+            return { run(g, input: x, weights: w, packed: w, output: y, epilogue: epilogue, scratch: scratch, tileRows: tileRows, threads: threads) }
+        }
+        // Weights the compiler did not pack (an unoptimized plan, an odd channel count): packed here, once.
         let packed = PackedWeights(w, k: g.k, n: g.outChannels)
         return { run(g, input: x, weights: w, packed: packed.pointer, output: y, epilogue: epilogue, scratch: scratch, tileRows: tileRows, threads: threads) }
     }

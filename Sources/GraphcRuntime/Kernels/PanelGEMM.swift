@@ -42,7 +42,9 @@ enum PanelGEMM {
                          packed: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         precondition(columns.lowerBound % width == 0)
         let panels = columns.lowerBound / width..<(columns.upperBound + width - 1) / width
-        if k * panels.count * width <= cachedElements {
+        // Decided by the whole matrix (ldc is its width), not this block: each element then
+        // sums its products in the same order however the product is split across threads.
+        if k * ldc <= cachedElements {
             var r = rows.lowerBound
             while r < rows.upperBound {
                 let block = min(Self.rows, rows.upperBound - r)
@@ -122,21 +124,18 @@ enum PanelGEMM {
         store(c5, c + 5 * ldc, count: count, accumulate: accumulate)
     }
 
-    /// One row of C against one panel (the rows left over after blocks of six).
+    /// One row of C against one panel (the rows left over after blocks of six), summing in
+    /// exactly `kernel6`'s order, so a row's result does not depend on which kernel computed it
+    /// (and so not on how rows were split across threads).
     @inline(__always)
     static func kernel1(k: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, count: Int, accumulate: Bool) {
-        var c0 = Panel(), c1 = Panel()
+        var c0 = Panel()
         var b = UnsafeRawPointer(panel)
-        var kk = 0
-        // Two accumulators, so consecutive products do not wait on each other.
-        while kk + 1 < k {
+        for kk in 0..<k {
             c0 = c0.addingProduct(Panel(repeating: a[kk]), b.load(as: Panel.self))
-            c1 = c1.addingProduct(Panel(repeating: a[kk + 1]), (b + MemoryLayout<Panel>.stride).load(as: Panel.self))
-            b += 2 * MemoryLayout<Panel>.stride
-            kk += 2
+            b += MemoryLayout<Panel>.stride
         }
-        if kk < k { c0 = c0.addingProduct(Panel(repeating: a[kk]), b.load(as: Panel.self)) }
-        store(c0 + c1, c, count: count, accumulate: accumulate)
+        store(c0, c, count: count, accumulate: accumulate)
     }
 }
 

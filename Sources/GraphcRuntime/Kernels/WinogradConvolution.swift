@@ -33,6 +33,9 @@ enum WinogradKernel {
         }
         let block = c.scratchElements / perTile
         let x = c.input(0), u = c.input(.weights)!, y = c.output, epilogue = c.epilogue, threads = c.threads
+        if case let .conv2d(a) = c.node.op, a.weightLayout == .panels16 {
+            return { run(g, input: x, transformedWeights: u, output: y, epilogue: epilogue, scratch: scratch, block: block, threads: threads) }
+        }
         let packed = PackedWeights(u, k: conv.inChannels, n: conv.outChannels, matrices: positions)
         return { run(g, input: x, transformedWeights: packed.pointer, output: y, epilogue: epilogue, scratch: scratch, block: block, threads: threads) }
     }

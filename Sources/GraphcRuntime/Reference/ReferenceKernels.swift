@@ -23,6 +23,9 @@ public enum ReferenceKernels {
         let (oh, ow) = (ys[1], ys[2])
         let (top, _) = pads(a.padding, input: h, output: oh, window: (kh - 1) * a.dilationH + 1, stride: a.strideH, vertical: true)
         let (left, _) = pads(a.padding, input: wd, output: ow, window: (kw - 1) * a.dilationW + 1, stride: a.strideW, vertical: false)
+        let rows = kh * kw * ci
+        /// Weight (k, o) of the [kh*kw*ci, co] matrix, however it is stored.
+        func weight(_ k: Int, _ o: Int) -> Float { w[a.weightLayout?.index(k: k, n: o, rows: rows) ?? k * co + o] }
         for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for o in 0..<co {
             var sum: Double = 0
             for ky in 0..<kh { for kx in 0..<kw {
@@ -30,7 +33,7 @@ public enum ReferenceKernels {
                 let ix = ox * a.strideW - left + kx * a.dilationW
                 if iy < 0 || iy >= h || ix < 0 || ix >= wd { continue }
                 for c in 0..<ci {
-                    sum += Double(x[((b * h + iy) * wd + ix) * ci + c]) * Double(w[((ky * kw + kx) * ci + c) * co + o])
+                    sum += Double(x[((b * h + iy) * wd + ix) * ci + c]) * Double(weight((ky * kw + kx) * ci + c, o))
                 }
             } }
             y[((b * oh + oy) * ow + ox) * co + o] = Float(sum)
@@ -65,7 +68,10 @@ public enum ReferenceKernels {
             }
             for o in 0..<co {
                 var acc = [Double](repeating: 0, count: t * t)
-                for c in 0..<ci { for p in 0..<t * t { acc[p] += Double(u[(p * ci + c) * co + o]) * v[c][p] } }
+                for c in 0..<ci { for p in 0..<t * t {
+                    let inMatrix = a.weightLayout?.index(k: c, n: o, rows: ci) ?? c * co + o
+                    acc[p] += Double(u[p * ci * co + inMatrix]) * v[c][p]
+                } }
                 for i in 0..<m { for j in 0..<m where ty + i < oh && tx + j < ow {
                     var sum = 0.0
                     for k in 0..<t { for l in 0..<t { sum += at[i][k] * acc[k * t + l] * at[j][l] } }

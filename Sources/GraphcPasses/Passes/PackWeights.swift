@@ -1,0 +1,39 @@
+import GraphcIR
+
+/// PackWeights: a convolution's weights, stored in the order the runtime's GEMM reads them
+/// (`WeightLayout.panels16`: panels of 16 output channels), once, at compile time, so no
+/// executor packs or holds a second copy. The declared shape stays; the convolution is marked
+/// `weights=panels16`. Convolutions whose output channels are not a multiple of 16 (a
+/// 1000-class 1x1 logits layer) keep HWIO and are packed when an executor is made.
+///
+/// Runs last before dead-code elimination: nothing after it reads weights by their HWIO
+/// position (folding would scale the wrong elements). A convolution whose weights another op
+/// also reads gets a packed copy of its own.
+enum PackWeights {
+    static let pass = Pass(name: "PackWeights", summary: "store convolution weights in the GEMM's 16-channel panels") { program in
+        var editor = GraphEditor(program.graph)
+        for node in program.graph.nodes {
+            guard case var .conv2d(a) = node.op, a.weightLayout == nil, let wID = node.input(.weights) else { continue }
+            let w = editor.nodes[wID]
+            guard w.shape.rank == 4, let count = w.shape.elementCount, let n = w.shape[3], n % WeightLayout.panelWidth == 0, n > 0,
+                  let values = editor.values(of: wID, weights: program.weights, count: count) else { continue }
+            // The [K, N] matrices: one for a direct convolution, 36 for a Winograd one.
+            let matrices = a.algorithm == nil ? 1 : WinogradTransform.inputTile * WinogradTransform.inputTile
+            let rows = count / n / matrices
+            var packed = [Float](repeating: 0, count: count)
+            for m in 0..<matrices {
+                let base = m * rows * n
+                for k in 0..<rows { for j in 0..<n {
+                    packed[base + WeightLayout.panels16.index(k: k, n: j, rows: rows)] = values[base + k * n + j]
+                } }
+            }
+            let pID = editor.addVariable(editor.uniqueName(w.name + "_packed"), shape: w.shape.dims.map { $0 ?? 0 }, values: packed,
+                                         weights: program.weights, location: w.location)
+            a.weightLayout = .panels16
+            editor.nodes[node.id].op = .conv2d(a)
+            editor.nodes[node.id].inputs[node.inputs.firstIndex(of: wID)!] = pID
+            if editor.consumers(of: wID).isEmpty, !editor.isOutput(wID) { program.weights.discard(w.name) }
+        }
+        program.graph = EliminateDeadCode.run(editor.finish())
+    }
+}
