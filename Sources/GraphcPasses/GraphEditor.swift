@@ -46,6 +46,19 @@ struct GraphEditor {
         return id
     }
 
+    /// Makes convolution `node` (now `op`) read new weights `values` (a variable named after the
+    /// old one plus `suffix`) in place of its `.weights` input, and discards the old values
+    /// when nothing else reads them, so a pass that rewrites every weight holds one tensor in
+    /// two versions at a time, not all of them.
+    mutating func replaceWeights(of node: NodeID, op: Op, suffix: String, shape: [Int], values: [Float], weights: WeightStore) {
+        let old = nodes[node].input(.weights)!
+        let w = nodes[old]
+        let new = addVariable(uniqueName(w.name + suffix), shape: shape, values: values, weights: weights, location: w.location)
+        nodes[node].op = op
+        nodes[node].inputs[nodes[node].inputs.firstIndex(of: old)!] = new
+        if consumers(of: old).isEmpty, !isOutput(old) { weights.discard(w.name) }
+    }
+
     /// The values of a variable or constant node (a one-value constant broadcast to `count`),
     /// nil for any other node.
     func values(of id: NodeID, weights: WeightStore, count: Int) -> [Float]? {

@@ -27,12 +27,9 @@ enum PackWeights {
                     packed[base + WeightLayout.panels16.index(k: k, n: j, rows: rows)] = values[base + k * n + j]
                 } }
             }
-            let pID = editor.addVariable(editor.uniqueName(w.name + "_packed"), shape: w.shape.dims.map { $0 ?? 0 }, values: packed,
-                                         weights: program.weights, location: w.location)
             a.weightLayout = .panels16
-            editor.nodes[node.id].op = .conv2d(a)
-            editor.nodes[node.id].inputs[node.inputs.firstIndex(of: wID)!] = pID
-            if editor.consumers(of: wID).isEmpty, !editor.isOutput(wID) { program.weights.discard(w.name) }
+            editor.replaceWeights(of: node.id, op: .conv2d(a), suffix: "_packed", shape: w.shape.dims.map { $0 ?? 0 }, values: packed,
+                                  weights: program.weights)
         }
         program.graph = EliminateDeadCode.run(editor.finish())
     }

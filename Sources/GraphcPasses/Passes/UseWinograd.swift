@@ -23,12 +23,8 @@ enum UseWinograd {
                   let values = editor.values(of: wID, weights: program.weights, count: 9 * cin * cout) else { continue }
             let u = values.withUnsafeBufferPointer { WinogradTransform.transformWeights($0, inChannels: cin, outChannels: cout) }
             let t = WinogradTransform.inputTile
-            let uID = editor.addVariable(editor.uniqueName(w.name + "_winograd"), shape: [t, t, cin, cout], values: u,
-                                         weights: program.weights, location: w.location)
             a.algorithm = .winogradF4x4
-            editor.nodes[node.id].op = .conv2d(a)
-            editor.nodes[node.id].inputs[node.inputs.firstIndex(of: wID)!] = uID
-            if editor.consumers(of: wID).isEmpty, !editor.isOutput(wID) { program.weights.discard(w.name) }
+            editor.replaceWeights(of: node.id, op: .conv2d(a), suffix: "_winograd", shape: [t, t, cin, cout], values: u, weights: program.weights)
         }
         program.graph = EliminateDeadCode.run(editor.finish())
     }
