@@ -3,12 +3,12 @@ import Testing
 @testable import GraphcRuntime
 
 /// graphc's own GEMM on packed panels against a naive triple loop written here: row counts on
-/// and off the six-row blocks, column counts on and off the 16-wide panels, depths below and
-/// above the k slice, B small enough for cache and larger, accumulating or not, and
-/// multiplying a sub-range of rows and panels.
+/// and off the six-row blocks (so the 4-, 2- and 1-row kernels run) and beyond one chunk of
+/// rows, column counts on and off the 16-wide panels, depths below and above the k slice,
+/// accumulating or not, and multiplying a sub-range of rows and panels.
 @Suite struct PanelGEMMTests {
     static let shapes: [(m: Int, n: Int, k: Int)] = [
-        (1, 16, 1), (6, 16, 7), (7, 5, 3), (13, 33, 20), (49, 64, 400), (12, 48, 1500), (25, 80, 900),
+        (1, 16, 1), (6, 16, 7), (7, 5, 3), (13, 33, 20), (49, 64, 400), (12, 48, 1500), (25, 80, 900), (203, 32, 50), (9, 17, 800),
     ]
 
     @Test(arguments: shapes.indices, [false, true])

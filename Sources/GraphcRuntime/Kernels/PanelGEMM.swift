@@ -35,58 +35,60 @@ enum PanelGEMM {
     /// `columns` a range of whole panels' columns (its start a multiple of 16; its end a multiple
     /// of 16 or n).
     ///
-    /// When all of B is small enough to stay in cache, each block of six rows of A is read once
-    /// and multiplied by every panel. Otherwise k is cut into slices of `depth`, and each slice
-    /// of a panel (24 KiB) is multiplied by every row of A while it is in L1.
+    /// Blocked as Goto's GEMM is, without packing A: k is cut into slices of `depth`; within a
+    /// slice, `chunk` rows of A at a time (at most 144 KiB: L2) meet every panel's slice (24 KiB:
+    /// L1), which serves all the chunk's six-row blocks. Each weight is read from memory once
+    /// per chunk of rows, each activation once per slice. The slices depend on k alone, so every
+    /// element sums its products in the same order however rows and columns are split.
     static func multiply(rows: Range<Int>, columns: Range<Int>, k: Int, a: UnsafePointer<Float>, lda: Int,
                          packed: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         precondition(columns.lowerBound % width == 0)
         let panels = columns.lowerBound / width..<(columns.upperBound + width - 1) / width
-        // Decided by the whole matrix (ldc is its width), not this block: each element then
-        // sums its products in the same order however the product is split across threads.
-        if k * ldc <= cachedElements {
-            var r = rows.lowerBound
-            while r < rows.upperBound {
-                let block = min(Self.rows, rows.upperBound - r)
-                for p in panels {
-                    let c0 = p * width
-                    rowBlock(block, k: k, a: a + r * lda, lda: lda, panel: packed + p * k * width, c: c + r * ldc + c0, ldc: ldc,
-                             count: min(width, columns.upperBound - c0), accumulate: accumulate)
-                }
-                r += block
-            }
-            return
-        }
         var k0 = 0
-        while k0 < k {
+        repeat {
             let slice = min(depth, k - k0)
-            for p in panels {
-                let c0 = p * width, panel = packed + (p * k + k0) * width
-                var r = rows.lowerBound
-                while r < rows.upperBound {
-                    let block = min(Self.rows, rows.upperBound - r)
-                    rowBlock(block, k: slice, a: a + r * lda + k0, lda: lda, panel: panel, c: c + r * ldc + c0, ldc: ldc,
-                             count: min(width, columns.upperBound - c0), accumulate: accumulate || k0 > 0)
-                    r += block
+            var r0 = rows.lowerBound
+            while r0 < rows.upperBound {
+                let r1 = min(r0 + chunk, rows.upperBound)
+                for p in panels {
+                    let c0 = p * width, panel = packed + (p * k + k0) * width, count = min(width, columns.upperBound - c0)
+                    var r = r0
+                    while r < r1 {
+                        let block = rowBlock(r1 - r, k: slice, a: a + r * lda + k0, lda: lda, panel: panel, c: c + r * ldc + c0, ldc: ldc,
+                                             count: count, accumulate: accumulate || k0 > 0)
+                        r += block
+                    }
                 }
+                r0 = r1
             }
             k0 += slice
-        }
+        } while k0 < k
     }
 
-    /// B up to this many floats (256 KiB) is kept in cache across row blocks.
-    static let cachedElements = 1 << 16
-    /// The slice of k multiplied at a time when B is larger: a panel's slice is 24 KiB.
+    /// The slice of k multiplied at a time: a panel's slice is 24 KiB.
     static let depth = 384
+    /// Rows of A multiplied by each panel slice before the next: 96 x 384 floats is 144 KiB.
+    static let chunk = 96
 
+    /// Multiplies the largest block of rows a kernel has (6, 4, 2 or 1) of the `available`
+    /// rows, and returns how many that was.
     @inline(__always)
-    static func rowBlock(_ count: Int, k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
-                         ldc: Int, count columns: Int, accumulate: Bool) {
-        if count == Self.rows {
-            kernel6(k: k, a: a, lda: lda, panel: panel, c: c, ldc: ldc, count: columns, accumulate: accumulate)
-        } else {
-            for r in 0..<count { kernel1(k: k, a: a + r * lda, panel: panel, c: c + r * ldc, count: columns, accumulate: accumulate) }
+    static func rowBlock(_ available: Int, k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                         ldc: Int, count: Int, accumulate: Bool) -> Int {
+        if available >= 6 {
+            kernel6(k: k, a: a, lda: lda, panel: panel, c: c, ldc: ldc, count: count, accumulate: accumulate)
+            return 6
         }
+        if available >= 4 {
+            kernel4(k: k, a: a, lda: lda, panel: panel, c: c, ldc: ldc, count: count, accumulate: accumulate)
+            return 4
+        }
+        if available >= 2 {
+            kernel2(k: k, a: a, lda: lda, panel: panel, c: c, ldc: ldc, count: count, accumulate: accumulate)
+            return 2
+        }
+        kernel1(k: k, a: a, panel: panel, c: c, count: count, accumulate: accumulate)
+        return 1
     }
 
     @inline(__always)
@@ -99,7 +101,8 @@ enum PanelGEMM {
         }
     }
 
-    /// Six rows of C against one panel.
+    /// Six rows of C against one panel. Every kernel sums each element's products in k order
+    /// with one accumulator, so an element's value does not depend on which kernel computed it.
     @inline(__always)
     static func kernel6(k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
                         count: Int, accumulate: Bool) {
@@ -122,6 +125,44 @@ enum PanelGEMM {
         store(c3, c + 3 * ldc, count: count, accumulate: accumulate)
         store(c4, c + 4 * ldc, count: count, accumulate: accumulate)
         store(c5, c + 5 * ldc, count: count, accumulate: accumulate)
+    }
+
+    /// Four rows of C against one panel.
+    @inline(__always)
+    static func kernel4(k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+                        count: Int, accumulate: Bool) {
+        var c0 = Panel(), c1 = Panel(), c2 = Panel(), c3 = Panel()
+        let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda
+        var b = UnsafeRawPointer(panel)
+        for kk in 0..<k {
+            let row = b.load(as: Panel.self)
+            c0 = c0.addingProduct(Panel(repeating: a0[kk]), row)
+            c1 = c1.addingProduct(Panel(repeating: a1[kk]), row)
+            c2 = c2.addingProduct(Panel(repeating: a2[kk]), row)
+            c3 = c3.addingProduct(Panel(repeating: a3[kk]), row)
+            b += MemoryLayout<Panel>.stride
+        }
+        store(c0, c, count: count, accumulate: accumulate)
+        store(c1, c + ldc, count: count, accumulate: accumulate)
+        store(c2, c + 2 * ldc, count: count, accumulate: accumulate)
+        store(c3, c + 3 * ldc, count: count, accumulate: accumulate)
+    }
+
+    /// Two rows of C against one panel.
+    @inline(__always)
+    static func kernel2(k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+                        count: Int, accumulate: Bool) {
+        var c0 = Panel(), c1 = Panel()
+        let a0 = a, a1 = a + lda
+        var b = UnsafeRawPointer(panel)
+        for kk in 0..<k {
+            let row = b.load(as: Panel.self)
+            c0 = c0.addingProduct(Panel(repeating: a0[kk]), row)
+            c1 = c1.addingProduct(Panel(repeating: a1[kk]), row)
+            b += MemoryLayout<Panel>.stride
+        }
+        store(c0, c, count: count, accumulate: accumulate)
+        store(c1, c + ldc, count: count, accumulate: accumulate)
     }
 
     /// One row of C against one panel (the rows left over after blocks of six), summing in
