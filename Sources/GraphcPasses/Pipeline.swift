@@ -36,6 +36,7 @@ public enum Pipeline {
         FoldBatchNorm.pass,
         FuseConvActivation.pass,
         FuseResidualAdd.pass,
+        FoldPadIntoConvolution.pass,
         UseWinograd.pass,
         PackWeights.pass,
         EliminateDeadCode.pass,

@@ -45,3 +45,40 @@ import Testing
         #expect(ir(p) == before)
     }
 }
+
+/// FoldPadIntoConvolution: resnet_v2's pad-then-VALID convolution becomes one padded convolution.
+@Suite struct FoldPadIntoConvolutionTests {
+    @Test func aSpatialZeroPadBecomesTheConvolutionsPadding() throws {
+        var p = try program { b in
+            let x = try b.placeholder(name: "x", shape: TensorShape([1, 9, 9, 2]))
+            let padded = try b.add(.pad([[0, 0], [3, 3], [2, 4], [0, 0]]), [x], name: "Pad")
+            b.markOutput(try b.conv2d(padded, numOutputs: 3, kernel: (7, 7), stride: (2, 2), padding: .valid, biases: false, scope: "c"))
+        }
+        let shapeBefore = p.graph[p.graph.outputs[0]].shape
+        try run("FoldPadIntoConvolution", on: &p)
+        try Snapshot.expect(ir(p), equals: """
+        %0 = Placeholder : (1, 9, 9, 2) "x"
+        %1 = VariableV2 : (7, 7, 2, 3) "c/weights"
+        %2 = Conv2D(%0, %1) {strides=[2, 2], padding=[[3, 3], [2, 4]]} : (1, 5, 5, 3) "c/Conv2D"
+        outputs: %2
+        """)
+        #expect(p.graph[p.graph.outputs[0]].shape == shapeBefore)
+    }
+
+    @Test func sameConvolutionsAddTheirOwnPaddingAndOtherPadsStay() throws {
+        var p = try program { b in
+            let x = try b.placeholder(name: "x", shape: TensorShape([1, 8, 8, 2]))
+            let padded = try b.add(.pad([[0, 0], [1, 1], [1, 1], [0, 0]]), [x], name: "Pad")
+            // SAME on the 10x10 padded input with a 3x3 window and stride 2: 0 before, 1 after.
+            b.markOutput(try b.conv2d(padded, numOutputs: 3, kernel: (3, 3), stride: (2, 2), padding: .same, biases: false, scope: "c"))
+            // A pad of the channels is not a convolution's padding.
+            let channels = try b.add(.pad([[0, 0], [0, 0], [0, 0], [1, 1]]), [x], name: "ChannelPad")
+            b.markOutput(try b.conv2d(channels, numOutputs: 3, kernel: (1, 1), padding: .valid, biases: false, scope: "d"))
+        }
+        try run("FoldPadIntoConvolution", on: &p)
+        let text = ir(p)
+        #expect(text.contains("Conv2D(%0, %1) {strides=[2, 2], padding=[[1, 2], [1, 2]]} : (1, 5, 5, 3) \"c/Conv2D\""))
+        #expect(text.contains("ChannelPad"))
+        #expect(!text.contains("\"Pad\""))
+    }
+}
