@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import GraphcIR
+import GraphcPasses
 import GraphcRuntime
 
 /// `graphc bench FILE`: latency over repeated runs, throughput, effective GFLOP/s and memory.
@@ -28,6 +30,38 @@ struct Bench: ParsableCommand {
         if iterations < 1 || iterations > 1_000_000 { throw ValidationError("--iterations must be between 1 and 1000000") }
         if let depth, depth < 1 { throw ValidationError("--depth must be at least 1") }
         if depth != nil, !profile { throw ValidationError("--depth applies to --profile") }
+    }
+
+    /// Each Winograd convolution's output against the same layer of the exact (direct) model on
+    /// the same input: max |difference| / max |exact|, by node name. Both models are compiled
+    /// again without buffer reuse, so every intermediate survives the run. The difference
+    /// includes what earlier Winograd layers passed on. Graph files only (a plan has no
+    /// original weights).
+    func winogradErrors(feeds: [String: HostTensor], options: RunOptions) throws -> [String: Float] {
+        guard !graph.isPlan else { return [:] }
+        var exactPipeline = optimization.pipelineOptions
+        exactPipeline.disabled.insert("UseWinograd")
+        func executor(_ pipeline: PipelineOptions) throws -> Executor {
+            let request = ModelRequest(graph: graph, pipeline: pipeline, weights: runtime.weights, seed: runtime.seed, reuse: false,
+                                       inputs: try graph.readInputFiles())
+            let model = try request.load().model
+            let e = try reportingErrors { try Executor(model: model, options: options) }
+            _ = try reportingErrors { try e.run(feeds) }
+            return e
+        }
+        let winograd = try executor(optimization.pipelineOptions)
+        guard winograd.model.graph.nodes.contains(where: { if case let .conv2d(a) = $0.op { a.algorithm != nil } else { false } }) else { return [:] }
+        let exact = try executor(exactPipeline)
+        let exactIDs = Dictionary(exact.model.graph.nodes.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
+        var errors: [String: Float] = [:]
+        for node in winograd.model.graph.nodes {
+            guard case let .conv2d(a) = node.op, a.algorithm != nil, let other = exactIDs[node.name] else { continue }
+            let w = winograd.value(node.id).data, e = exact.value(other).data
+            guard w.count == e.count else { continue }
+            let scale = max(e.map(abs).max() ?? 0, 1e-30)
+            errors[node.name] = zip(w, e).map { abs($0 - $1) }.max().map { $0 / scale } ?? 0
+        }
+        return errors
     }
 
     func run() throws {
@@ -60,9 +94,10 @@ struct Bench: ParsableCommand {
             let timing = Progress(total: iterations, label: "profile")
             let perStep = try reportingErrors { try Benchmark.profile(executor, feeds: feeds, iterations: iterations, progress: timing.update) }
             timing.finish()
+            let errors = depth == nil ? try winogradErrors(feeds: feeds, options: options) : [:]
             let rows = ProfileTable.rows(model, stepNodes: executor.stepNodes, milliseconds: perStep, depth: depth)
             print("")
-            print(ProfileTable.text(rows, gemmPeak: Benchmark.gemmPeak(threads: options.threads)), terminator: "")
+            print(ProfileTable.text(rows, gemmPeak: Benchmark.gemmPeak(threads: options.threads), errors: errors), terminator: "")
         }
     }
 }

@@ -167,6 +167,27 @@ import Testing
         #expect(picture.contains("lower bound"))
     }
 
+    @Test func benchProfileTimesEveryOpAndReportsWinogradErrors() throws {
+        let r = try cli.graphc("bench", "Tests/Fixtures/small_resnet.graph", "-I", "Graphs", "--weights", "Tests/Fixtures/data/small_resnet.weights.safetensors",
+                               "--iterations", "3", "--warmup", "1", "--threads", "2", "--profile")
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("first run ") })
+        #expect(lines.contains { $0.hasPrefix("name") && $0.hasSuffix("vs exact") })
+        // Every Winograd convolution has its error against the direct path, and it is small.
+        let winograd = lines.filter { $0.contains("(Winograd)") }
+        #expect(!winograd.isEmpty)
+        for line in winograd {
+            let error = Double(line.split(separator: " ").last!)!
+            #expect(error < 1e-4, "\(line)")
+        }
+        #expect(lines.contains { $0.hasPrefix("total") })
+        let byScope = try cli.graphc("bench", "Tests/Fixtures/small_resnet.graph", "-I", "Graphs", "--iterations", "2", "--warmup", "0",
+                                     "--profile", "--depth", "1")
+        #expect(byScope.status == 0, "\(byScope.stderr)")
+        #expect(!byScope.stdout.contains("vs exact"))
+    }
+
     @Test func exportWritesTheNetworkAndItsWeightsAsONNX() throws {
         let path = folder.appendingPathComponent("small_resnet.onnx").path
         let weights = "Tests/Fixtures/data/small_resnet.weights.safetensors"

@@ -45,6 +45,13 @@ public final class Executor {
         }
     }
 
+    /// The value node `id` holds now. After a run of a plan compiled without reuse every
+    /// node keeps its value, so this reads any intermediate (`bench --profile` compares
+    /// layers this way); with reuse, a buffer may since hold a later value.
+    public func value(_ id: NodeID) -> HostTensor {
+        HostTensor(shape: model.shapes[id], data: Array(UnsafeBufferPointer(start: binding.pointers[id], count: model.shapes[id].reduce(1, *))))
+    }
+
     /// Copies `feeds` (one per placeholder, by name, in the planned shapes) into the inputs'
     /// buffers. Ops may overwrite an input's buffer in place, so each execution needs its own.
     public func load(_ feeds: [String: HostTensor]) throws(RuntimeError) {
