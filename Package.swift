@@ -48,7 +48,7 @@ let package = Package(
             // Kernels share raw pointers across threads by design; they are checked by tests
             // against the reference kernels, not by the concurrency checker. Optimized even in
             // debug builds so whole-network tests stay fast (checks on arithmetic stay on).
-            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
+            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O", "-target-cpu", "native"])]
         ),
         .executableTarget(
             name: "graphc",
