@@ -31,7 +31,7 @@ public enum KernelScratch {
     public static func minimumElements(_ node: Node, _ shapes: [[Int]]) -> Int {
         guard case let .conv2d(a) = node.op else { return 0 }
         let w = shapes[node.inputs[1]]
-        if a.algorithm != nil { return WinogradTransform.inputTile * WinogradTransform.inputTile * (w[2] + w[3]) }
+        if let algorithm = a.algorithm { return algorithm.transform.positions * (w[2] + w[3]) }
         return w.prefix(3).reduce(1, *)
     }
 
@@ -60,9 +60,9 @@ extension KernelScratch {
     /// that fits `maxTileElements`, else as many as fit (at least 16). The kernel works out the
     /// block from the size it is given.
     public static func winogradElements(_ node: Node, _ shapes: [[Int]]) -> Int? {
-        guard case let .conv2d(a) = node.op, a.algorithm != nil else { return nil }
+        guard case let .conv2d(a) = node.op, let transform = a.algorithm?.transform else { return nil }
         let w = shapes[node.inputs[1]], y = shapes[node.id]
-        let side = WinogradTransform.outputTile, positions = WinogradTransform.inputTile * WinogradTransform.inputTile
+        let side = transform.outputTile, positions = transform.positions
         let tiles = y[0] * ((y[1] + side - 1) / side) * ((y[2] + side - 1) / side)
         let perTile = positions * (w[2] + w[3])
         guard tiles > 0, perTile > 0 else { return nil }

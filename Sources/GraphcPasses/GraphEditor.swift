@@ -51,9 +51,23 @@ struct GraphEditor {
     /// when nothing else reads them, so a pass that rewrites every weight holds one tensor in
     /// two versions at a time, not all of them.
     mutating func replaceWeights(of node: NodeID, op: Op, suffix: String, shape: [Int], values: [Float], weights: WeightStore) {
+        replaceWeights(of: node, op: op, suffix: suffix, shape: shape, weights: weights) { _, out in _ = out.initialize(from: values) }
+    }
+
+    /// `replaceWeights` with the new values written by `fill` straight into the store's memory,
+    /// from the old values where the store has them (no intermediate copies: for a 512-channel
+    /// layer each copy is tens of MB of the compiler's peak). `fill` gets nil for old values
+    /// the store lacks.
+    mutating func replaceWeights(of node: NodeID, op: Op, suffix: String, shape: [Int], weights: WeightStore,
+                                 fill: (UnsafePointer<Float>?, UnsafeMutableBufferPointer<Float>) -> Void) {
         let old = nodes[node].input(.weights)!
         let w = nodes[old]
-        let new = addVariable(uniqueName(w.name + suffix), shape: shape, values: values, weights: weights, location: w.location)
+        let name = uniqueName(w.name + suffix)
+        let buffer = weights.allocate(name, count: shape.reduce(1, *))
+        fill(w.op == .variable ? weights[w.name] : nil, buffer)
+        let new = nodes.count
+        nodes.append(Node(id: new, name: name, op: .variable, inputs: [], shape: TensorShape(shape.map { $0 }), location: w.location))
+        removed.append(false)
         nodes[node].op = op
         nodes[node].inputs[nodes[node].inputs.firstIndex(of: old)!] = new
         if consumers(of: old).isEmpty, !isOutput(old) { weights.discard(w.name) }

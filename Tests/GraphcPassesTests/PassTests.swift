@@ -300,10 +300,11 @@ import Testing
         try Pipeline.run(&p)
         #expect(ops(p.graph) == ["Conv2D[bias,activation=relu]", "Conv2D[bias,residual,activation=relu]",
                                  "Conv2D[bias,activation=relu]", "Conv2D[bias,residual,activation=relu]"])
-        // Only the folded weights remain, the convolutions' packed for the GEMM (16 channels: one panel).
-        #expect(p.graph.variables.map(\.name).sorted() == ["b1/conv1/biases_folded", "b1/conv1/weights_folded_packed",
-                                                            "b1/conv2/biases_folded", "b1/conv2/weights_folded_packed",
-                                                            "b2/conv1/biases_folded", "b2/conv1/weights_folded_packed",
-                                                            "b2/conv2/biases_folded", "b2/conv2/weights_folded_packed"])
+        // Only the folded weights remain, the convolutions' transformed for Winograd F(2x2) (8x8
+        // maps) and packed for the GEMM (16 channels: one panel).
+        #expect(p.graph.variables.map(\.name).sorted() == ["b1/conv1/biases_folded", "b1/conv1/weights_folded_winograd_packed",
+                                                            "b1/conv2/biases_folded", "b1/conv2/weights_folded_winograd_packed",
+                                                            "b2/conv1/biases_folded", "b2/conv1/weights_folded_winograd_packed",
+                                                            "b2/conv2/biases_folded", "b2/conv2/weights_folded_winograd_packed"])
     }
 }

@@ -30,6 +30,23 @@ import Testing
         } } } }
     }
 
+    @Test func takesF2x2ForSmallMapsAndF4x4ForLargeOnes() throws {
+        var p = try program { b in
+            for (name, side) in [("seven", 7), ("thirteen", 13), ("fourteen", 14)] {
+                let x = try b.placeholder(name: name, shape: TensorShape([1, side, side, 8]))
+                b.markOutput(try b.conv(x, 8, 3, scope: name))
+            }
+        }
+        try run("UseWinograd", on: &p)
+        let convolutions = p.graph.nodes.compactMap { node -> (String, String?)? in
+            guard case let .conv2d(a) = node.op else { return nil }
+            return (node.name, a.algorithm?.rawValue)
+        }
+        #expect(convolutions.map(\.1) == ["F(2x2,3x3)", "F(2x2,3x3)", "F(4x4,3x3)"])
+        let u = p.graph.variables.first { $0.name == "seven/weights_winograd" }!
+        #expect(u.shape == TensorShape([4, 4, 8, 8]))
+    }
+
     @Test func leavesConvolutionsWinogradDoesNotComputeOrWouldNotPay() throws {
         var p = try program { b in
             let x = try b.placeholder(name: "x", shape: TensorShape([1, 16, 16, 4]))
@@ -37,7 +54,7 @@ import Testing
             b.markOutput(try b.conv(x, 4, 1, scope: "pointwise"))
             b.markOutput(try b.conv(x, 4, 5, scope: "five"))
             b.markOutput(try b.conv2d(x, numOutputs: 4, kernel: (3, 3), rate: (2, 2), scope: "dilated"))
-            let small = try b.placeholder(name: "small", shape: TensorShape([1, 7, 7, 4]))
+            let small = try b.placeholder(name: "small", shape: TensorShape([1, 5, 5, 4]))
             b.markOutput(try b.conv(small, 4, 3, scope: "small"))
         }
         let before = ir(p)

@@ -5,7 +5,7 @@ import GraphcTestSupport
 import Testing
 @testable import GraphcRuntime
 
-/// The Winograd F(4x4, 3x3) kernels against the direct nested-loop convolution: output sizes
+/// The Winograd F(4x4, 3x3) and F(2x2, 3x3) kernels against the direct nested-loop convolution: output sizes
 /// that are not multiples of 4, every padding, channel counts that are not multiples of 8,
 /// batch > 1, fused epilogues, several tile blocks and thread counts. Tolerance: 1e-5 of the
 /// largest output (the transforms add rounding in float32, nothing else).
@@ -16,6 +16,10 @@ import Testing
         ([1, 16, 18, 13], 17, .valid),
         ([1, 19, 21, 9], 16, .explicit(top: 0, bottom: 2, left: 1, right: 1)),
         ([3, 14, 15, 32], 24, .explicit(top: 1, bottom: 1, left: 1, right: 1)),
+        // F(2x2, 3x3): outputs from 6x6 to below 14x14.
+        ([2, 7, 7, 16], 32, .same),
+        ([1, 9, 11, 5], 6, .explicit(top: 0, bottom: 2, left: 1, right: 1)),
+        ([1, 8, 8, 13], 17, .valid),
     ]
 
     /// conv 3x3 (with bias) + shortcut -> relu, or the bare convolution, fed seeded inputs.

@@ -84,10 +84,10 @@ extension Conv2DAttributes: OpSchema {
         try ShapeRules.expectRank(w, 4, "conv2d weights")
         guard let wh = w[0], let ww = w[1], let cout = w[3] else { throw ShapeError("conv2d weights must have a static shape, got \(w)") }
         var (kh, kw) = (wh, ww)
-        if algorithm != nil {
-            let t = WinogradTransform.inputTile
+        if let algorithm {
+            let t = algorithm.transform.inputTile
             guard wh == t, ww == t, strideH == 1, strideW == 1, dilationH == 1, dilationW == 1 else {
-                throw ShapeError("a Winograd F(4x4,3x3) convolution needs [\(t), \(t), Cin, Cout] weights, stride 1 and no dilation, got weights \(w)")
+                throw ShapeError("a Winograd \(algorithm.rawValue) convolution needs [\(t), \(t), Cin, Cout] weights, stride 1 and no dilation, got weights \(w)")
             }
             (kh, kw) = (WinogradTransform.kernel, WinogradTransform.kernel)
         }

@@ -47,8 +47,9 @@ public enum ReferenceKernels {
                                       _ y: UnsafeMutablePointer<Float>, _ ys: [Int]) {
         let (n, h, wd, ci) = (xs[0], xs[1], xs[2], xs[3])
         let (co, oh, ow) = (us[3], ys[1], ys[2])
-        let t = WinogradTransform.inputTile, m = WinogradTransform.outputTile
-        let bt = WinogradTransform.bt, at = WinogradTransform.at
+        let transform = a.algorithm!.transform
+        let t = transform.inputTile, m = transform.outputTile
+        let bt = transform.bt, at = transform.at
         let (top, _) = pads(a.padding, input: h, output: oh, window: 3, stride: 1, vertical: true)
         let (left, _) = pads(a.padding, input: wd, output: ow, window: 3, stride: 1, vertical: false)
         for b in 0..<n { for ty in stride(from: 0, to: oh, by: m) { for tx in stride(from: 0, to: ow, by: m) {
