@@ -48,6 +48,9 @@ let package = Package(
             // Kernels share raw pointers across threads by design; they are checked by tests
             // against the reference kernels, not by the concurrency checker. Optimized even in
             // debug builds so whole-network tests stay fast (checks on arithmetic stay on).
+            // Built for the host CPU: without -target-cpu, Swift's x86-64 target is SSE2 and
+            // SIMD16.addingProduct becomes 16 calls of libm's fmaf (100x slower GEMM). A binary
+            // is for the machine that built it, as `make` builds it; never a fixed AVX-512 target.
             swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O", "-target-cpu", "native"])]
         ),
         .executableTarget(

@@ -46,3 +46,15 @@ import Testing
         #expect(extra.isEmpty, "\(folder) imports \(extra.sorted())")
     }
 }
+
+/// The runtime's kernels are only fast when compiled for the host CPU; a Package.swift that
+/// loses the flag still builds and passes every numerical test, 100x slower (it happened once).
+@Suite struct RuntimeBuildSettingsTests {
+    @Test func theRuntimeIsBuiltForTheHostCPU() throws {
+        let manifest = try String(contentsOf: Repository.root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let runtime = try #require(manifest.range(of: "name: \"GraphcRuntime\""))
+        let settings = manifest[runtime.upperBound...].prefix(800)
+        #expect(settings.contains("\"-target-cpu\", \"native\""))
+        #expect(!manifest.contains("skylake-avx512"))
+    }
+}
