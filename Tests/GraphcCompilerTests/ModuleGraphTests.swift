@@ -52,7 +52,7 @@ import Testing
 @Suite struct RuntimeBuildSettingsTests {
     @Test func theRuntimeIsBuiltForTheHostCPU() throws {
         let manifest = try String(contentsOf: Repository.root.appendingPathComponent("Package.swift"), encoding: .utf8)
-        let runtime = try #require(manifest.range(of: "name: \"GraphcRuntime\""))
+        let runtime = try #require(manifest.range(of: "name: \"GraphcRuntime\"", options: .backwards))  // the target, after the product
         let settings = manifest[runtime.upperBound...].prefix(800)
         #expect(settings.contains("\"-target-cpu\", \"native\""))
         #expect(!manifest.contains("skylake-avx512"))
