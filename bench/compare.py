@@ -111,7 +111,7 @@ def graphc_bench(graphc, graph, weights, x, feed_name, defines, iterations, thre
     p90 = float(re.search(r"p90 ([0-9.]+) ms", out).group(1))
     madds = float(re.search(r"compute +([0-9.]+) G multiply-adds", out).group(1))
     rss = float(re.search(r"peak RSS ([0-9.]+) MiB", out).group(1))
-    first = re.search(r"first run ([0-9.]+) ms", out)
+    first = re.search(r"first run +([0-9.]+) ms", out)
     return {"median": median, "p90": p90, "gmadds": madds, "rss_mib": rss, "first": float(first.group(1)) if first else None}
 
 
@@ -290,7 +290,7 @@ def main():
         networks = [n for n in networks if n[2] == 1]
         args.rounds = min(args.rounds, 2)
     if args.only:
-        networks = [n for n in NETWORKS if n[0] in args.only]
+        networks = [n for n in networks if n[0] in args.only]
     os.chdir(ROOT)
     results = []
     work = tempfile.mkdtemp(prefix="graphc-compare-")

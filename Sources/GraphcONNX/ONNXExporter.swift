@@ -57,13 +57,17 @@ public struct ONNXExporter {
         for id in graph.outputs {
             let node = graph[id]
             let value = try nhwc(id)
-            if value == node.name {
-                g.output.append(valueInfo(node.name, node.shape))
-            } else {
-                // A result computed NCHW: its NHWC copy takes the result's name.
+            if value != node.name {
+                // A result computed NCHW: the NCHW value is renamed, so the NHWC copy can take the
+                // result's name (one producer per name).
+                let inner = node.name + "/NCHW"
+                for i in nodes.indices {
+                    nodes[i].input = nodes[i].input.map { $0 == node.name ? inner : $0 }
+                    nodes[i].output = nodes[i].output.map { $0 == node.name ? inner : $0 }
+                }
                 add("Identity", [value], node.name)
-                g.output.append(valueInfo(node.name, node.shape))
             }
+            g.output.append(valueInfo(node.name, node.shape))
         }
         g.node = nodes
         g.initializer = initializers
@@ -84,9 +88,10 @@ public struct ONNXExporter {
         var tensor = Onnx_TypeProto.Tensor()
         tensor.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
         var s = Onnx_TensorShapeProto()
-        for d in shape.dims {
+        for (axis, d) in shape.dims.enumerated() {
             var dim = Onnx_TensorShapeProto.Dimension()
-            if let d { dim.dimValue = Int64(d) } else { dim.dimParam = "batch" }
+            // Unknown sizes get names of their own: a shared name would tell ONNX Runtime they are equal.
+            if let d { dim.dimValue = Int64(d) } else { dim.dimParam = axis == 0 ? "batch" : "\(name)_dim\(axis)" }
             s.dim.append(dim)
         }
         tensor.shape = s
@@ -341,9 +346,15 @@ public struct ONNXExporter {
             add("Reshape", [try nhwc(x), int64s(node.name + "/shape", shape.map { $0 ?? 0 })], node.name)
         case let .resizeBilinear(h, w):
             let s = graph[x].shape
-            guard let inH = s[1], let inW = s[2] else { throw unsupported(node, "resize of an input with unknown size") }
-            let scales = constant(node.name + "/scales", dims: [4], [1, 1, Float(h) / Float(inH), Float(w) / Float(inW)])
-            add("Resize", [try nchw(x), "", scales], node.name, [string("mode", "linear"), string("coordinate_transformation_mode", "asymmetric")])
+            guard let inH = s[1], let inW = s[2], let c = s[3] else { throw unsupported(node, "resize of an input with unknown size") }
+            let attributes = [string("mode", "linear"), string("coordinate_transformation_mode", "asymmetric")]
+            if let n = s[0] {
+                // Sizes, not scales: ONNX floors in * scale, which a rounded float scale can make one short.
+                add("Resize", [try nchw(x), "", "", int64s(node.name + "/sizes", [n, c, h, w])], node.name, attributes)
+            } else {
+                let scales = constant(node.name + "/scales", dims: [4], [1, 1, Float(h) / Float(inH), Float(w) / Float(inW)])
+                add("Resize", [try nchw(x), "", scales], node.name, attributes)
+            }
             isNCHW[node.id] = true
         }
     }
@@ -378,6 +389,8 @@ public struct ONNXExporter {
 
     private func explicitPads(_ padding: Padding, node: Node, windowH: Int, windowW: Int, strideH: Int, strideW: Int) throws(ONNXExportError) -> (Int, Int, Int, Int) {
         let s = graph[node.inputs[0]].shape
+        // SAME's pads depend on the input's size (the rule gives none for an unknown one).
+        if padding == .same, s[1] == nil || s[2] == nil { throw unsupported(node, "SAME padding of an input with unknown height or width") }
         do {
             return try ShapeInference.explicitPads(padding, inputH: s[1], inputW: s[2], windowH: windowH, windowW: windowW, strideH: strideH, strideW: strideW)
         } catch {

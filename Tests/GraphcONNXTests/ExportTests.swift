@@ -27,9 +27,15 @@ import Testing
         let g = model.graph
         #expect(g.input.map(\.name) == ["x"])
         #expect(g.input[0].type.tensorType.shape.dim.map { $0.dimParam.isEmpty ? "\($0.dimValue)" : $0.dimParam } == ["batch", "6", "7", "3"])
+        #expect(g.output[0].type.tensorType.shape.dim.first?.dimParam == "batch")
         #expect(g.output.map(\.name) == ["Relu"])
         #expect(g.output[0].type.tensorType.shape.dim.map(\.dimValue) == [0, 3, 4, 4])
+        #expect(model.graph.node.allSatisfy { !$0.output.isEmpty })
         #expect(g.node.map(\.opType) == ["Transpose", "Conv", "Add", "Relu", "Transpose", "Identity"])
+        // One producer per name: the NCHW result is renamed so its NHWC copy takes "Relu".
+        let produced = g.node.flatMap(\.output)
+        #expect(Set(produced).count == produced.count)
+        #expect(g.node.last!.output == ["Relu"] && g.node[3].output == ["Relu/NCHW"])
 
         let conv = g.node[1]
         func attribute(_ name: String) -> [Int64] { conv.attribute.first { $0.name == name }!.ints }
@@ -69,6 +75,15 @@ import Testing
         let needed = graph.variables.filter { live.contains($0.id) }
         #expect(model.graph.initializer.count >= needed.count)
         #expect(model.graph.input.map(\.name) == graph.placeholders.filter { live.contains($0.id) }.map(\.name))
+    }
+
+    @Test func sameConvolutionsOfAnUnknownSizeAreRefusedNotExportedUnpadded() throws {
+        let b = GraphBuilder()
+        let x = try b.placeholder(name: "x", shape: TensorShape([1, nil, nil, 3]))
+        b.markOutput(try b.conv2d(x, numOutputs: 4, kernel: (3, 3), padding: .same, biases: false, scope: "c"))
+        #expect(throws: ONNXExportError("'c/Conv2D' (Conv2D): ONNX export does not support SAME padding of an input with unknown height or width")) {
+            try ONNXExporter.export(b.graph, weights: WeightStore.initialize(b.graph, seed: 1), name: "test")
+        }
     }
 
     @Test func anOptimizedWinogradConvolutionIsRefused() throws {

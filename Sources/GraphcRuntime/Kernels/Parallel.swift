@@ -45,7 +45,8 @@ final class WorkerPool: @unchecked Sendable {
     private var sleepers = 0
     private var workerCount = 0
 
-    @inline(__always) private static func generation(_ t: Int) -> Int { t >> 40 }
+    /// Unsigned shift: from generation 0x800000 on, the word's top bit is set.
+    @inline(__always) private static func generation(_ t: Int) -> Int { Int(UInt(bitPattern: t) >> 40) }
     @inline(__always) private static func parts(_ t: Int) -> Int { (t >> 20) & 0xFFFFF }
     @inline(__always) private static func next(_ t: Int) -> Int { t & 0xFFFFF }
 
