@@ -26,7 +26,7 @@ test-asan:
 ## The threaded kernels and concurrent inference under ThreadSanitizer.
 test-tsan:
 	bash tools/bootstrap.sh
-	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter 'KernelTests|ConcurrencyTests|FrameworkFixtureTests'
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter 'KernelTests|ConcurrencyTests|FrameworkFixtureTests|WorkerPoolTests|PanelGEMMTests|WinogradTests'
 
 ## Each libFuzzer target for FUZZ_SECONDS (default 60): tools/fuzz.sh.
 FUZZ_SECONDS ?= 60

@@ -39,13 +39,19 @@ final class WorkerPool: @unchecked Sendable {
     /// The running region's body; read only by a thread that holds one of its parts, so it
     /// is never replaced while read (the caller waits for every part before it returns).
     private var body: ((Int) -> Void)?
-    private var lastGeneration = 0
+    private var lastGeneration: Int
 
     private let lock = NSCondition()
     private var sleepers = 0
     private var workerCount = 0
 
     /// Unsigned shift: from generation 0x800000 on, the word's top bit is set.
+    /// `startingGeneration` lets a test start next to the 24-bit counter's wrap and sign bit.
+    init(startingGeneration: Int = 0) {
+        lastGeneration = startingGeneration & 0xFFFFFF
+        ticket.store(lastGeneration << 40, ordering: .relaxed)
+    }
+
     @inline(__always) private static func generation(_ t: Int) -> Int { Int(UInt(bitPattern: t) >> 40) }
     @inline(__always) private static func parts(_ t: Int) -> Int { (t >> 20) & 0xFFFFF }
     @inline(__always) private static func next(_ t: Int) -> Int { t & 0xFFFFF }
@@ -93,14 +99,19 @@ final class WorkerPool: @unchecked Sendable {
         defer { lock.unlock() }
         while workerCount < n {
             workerCount += 1
-            let thread = Thread { [unowned self] in self.workerLoop() }
+            // Workers keep their pool alive: a pool lives as long as its threads, which never
+            // end (the shared pool, for the whole process).
+            // The generation it has seen is read now, before the caller publishes its region,
+            // so a thread that starts late still joins that region.
+            let seen = Self.generation(ticket.load(ordering: .acquiring))
+            let thread = Thread { self.workerLoop(seen: seen) }
             thread.name = "graphc-worker-\(workerCount)"
             thread.start()
         }
     }
 
-    private func workerLoop() {
-        var seen = Self.generation(ticket.load(ordering: .acquiring))
+    private func workerLoop(seen start: Int) {
+        var seen = start
         while true {
             // Watch for the next region for a while, then sleep until one is published.
             var current = Self.generation(ticket.load(ordering: .acquiring))
