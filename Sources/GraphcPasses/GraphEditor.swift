@@ -46,31 +46,29 @@ struct GraphEditor {
         return id
     }
 
-    /// Makes convolution `node` (now `op`) read new weights `values` (a variable named after the
-    /// old one plus `suffix`) in place of its `.weights` input, and discards the old values
-    /// when nothing else reads them, so a pass that rewrites every weight holds one tensor in
-    /// two versions at a time, not all of them.
-    mutating func replaceWeights(of node: NodeID, op: Op, suffix: String, shape: [Int], values: [Float], weights: WeightStore) {
-        replaceWeights(of: node, op: op, suffix: suffix, shape: shape, weights: weights) { _, out in _ = out.initialize(from: values) }
-    }
-
-    /// `replaceWeights` with the new values written by `fill` straight into the store's memory,
-    /// from the old values where the store has them (no intermediate copies: for a 512-channel
-    /// layer each copy is tens of MB of the compiler's peak). `fill` gets nil for old values
-    /// the store lacks.
+    /// Makes convolution `node` (now `op`) read new weights (a variable named after the old
+    /// one plus `suffix`) in place of its `.weights` input: `fill` writes them from the old
+    /// values straight into the store's memory (no intermediate copies: for a 512-channel layer
+    /// each copy is tens of MB of the compiler's peak). The old values are discarded when
+    /// nothing else reads them, so a pass that rewrites every weight holds one tensor in two
+    /// versions at a time, not all of them. Returns false, changing nothing, when the weights
+    /// are not a variable with known values.
+    @discardableResult
     mutating func replaceWeights(of node: NodeID, op: Op, suffix: String, shape: [Int], weights: WeightStore,
-                                 fill: (UnsafePointer<Float>?, UnsafeMutableBufferPointer<Float>) -> Void) {
+                                 fill: (UnsafePointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void) -> Bool {
         let old = nodes[node].input(.weights)!
         let w = nodes[old]
+        guard w.op == .variable, let values = weights[w.name] else { return false }
         let name = uniqueName(w.name + suffix)
         let buffer = weights.allocate(name, count: shape.reduce(1, *))
-        fill(w.op == .variable ? weights[w.name] : nil, buffer)
+        fill(values, buffer)
         let new = nodes.count
         nodes.append(Node(id: new, name: name, op: .variable, inputs: [], shape: TensorShape(shape.map { $0 }), location: w.location))
         removed.append(false)
         nodes[node].op = op
         nodes[node].inputs[nodes[node].inputs.firstIndex(of: old)!] = new
         if consumers(of: old).isEmpty, !isOutput(old) { weights.discard(w.name) }
+        return true
     }
 
     /// The values of a variable or constant node (a one-value constant broadcast to `count`),

@@ -73,15 +73,8 @@ public struct WinogradTransform: Sendable {
         ])
 
     /// U = G g Gᵀ for every (input, output) channel pair of HWIO `[3, 3, cin, cout]` weights,
-    /// in double precision (one rounding per value), as `[t, t, cin, cout]`. One position at a
-    /// time, so the double-precision sums never take more than one `[cin, cout]` plane.
-    public func transformWeights(_ w: UnsafeBufferPointer<Float>, inChannels cin: Int, outChannels cout: Int) -> [Float] {
-        var u = [Float](repeating: 0, count: positions * cin * cout)
-        u.withUnsafeMutableBufferPointer { transformWeights(w, inChannels: cin, outChannels: cout, into: $0) }
-        return u
-    }
-
-    /// `transformWeights` into `u` (`[t, t, cin, cout]` floats).
+    /// in double precision (one rounding per value), written to `u` as `[t, t, cin, cout]`. One
+    /// position at a time, so the double-precision sums never take more than one `[cin, cout]` plane.
     public func transformWeights(_ w: UnsafeBufferPointer<Float>, inChannels cin: Int, outChannels cout: Int, into u: UnsafeMutableBufferPointer<Float>) {
         let plane = cin * cout, k = Self.kernel, t = inputTile
         precondition(w.count == k * k * plane && u.count == t * t * plane, "Winograd weights must be [3, 3, cin, cout]")

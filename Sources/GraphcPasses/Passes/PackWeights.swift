@@ -15,7 +15,7 @@ enum PackWeights {
         for node in program.graph.nodes {
             guard case var .conv2d(a) = node.op, a.weightLayout == nil, let wID = node.input(.weights) else { continue }
             let w = editor.nodes[wID]
-            guard w.shape.rank == 4, w.op == .variable, program.weights[w.name] != nil, let count = w.shape.elementCount,
+            guard w.shape.rank == 4, let count = w.shape.elementCount,
                   let n = w.shape[3], n % WeightLayout.panelWidth == 0, n > 0 else { continue }
             // The [K, N] matrices: one for a direct convolution, t² for a Winograd one.
             let matrices = a.algorithm?.transform.positions ?? 1
@@ -23,7 +23,6 @@ enum PackWeights {
             a.weightLayout = .panels16
             editor.replaceWeights(of: node.id, op: .conv2d(a), suffix: "_packed", shape: w.shape.dims.map { $0 ?? 0 },
                                   weights: program.weights) { values, packed in
-                guard let values else { return }
                 for m in 0..<matrices {
                     let base = m * rows * n
                     for k in 0..<rows { for j in 0..<n {

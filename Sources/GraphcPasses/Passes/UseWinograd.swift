@@ -20,13 +20,11 @@ enum UseWinograd {
             let w = editor.nodes[wID], y = node.shape
             guard w.shape.dims.count == 4, let kh = w.shape[0], let kw = w.shape[1], let cin = w.shape[2], let cout = w.shape[3],
                   kh == 3, kw == 3, y.rank == 4, let height = y[1], let width = y[2],
-                  let algorithm = algorithm(height: height, width: width, inChannels: cin, outChannels: cout),
-                  w.op == .variable, program.weights[w.name] != nil else { continue }
+                  let algorithm = algorithm(height: height, width: width, inChannels: cin, outChannels: cout) else { continue }
             let transform = algorithm.transform
             let t = transform.inputTile
             a.algorithm = algorithm
             editor.replaceWeights(of: node.id, op: .conv2d(a), suffix: "_winograd", shape: [t, t, cin, cout], weights: program.weights) { values, u in
-                guard let values else { return }
                 transform.transformWeights(UnsafeBufferPointer(start: values, count: 9 * cin * cout), inChannels: cin, outChannels: cout, into: u)
             }
         }

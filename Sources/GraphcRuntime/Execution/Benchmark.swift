@@ -53,19 +53,19 @@ public enum Benchmark {
         return total.map { Double($0) / 1e6 / Double(iterations) }
     }
 
-    /// The GFLOP/s of graphc's GEMM (`PartitionedGEMM`, OpenBLAS per thread) on a square
-    /// 1024 product on `threads` threads, best of 5: the ceiling a convolution's GFLOP/s is
-    /// compared with.
+    /// The GFLOP/s of the GEMM convolutions run on (`PanelGEMM` on packed weights, split by
+    /// `PartitionedGEMM`) for a square 1024 product on `threads` threads, best of 5: the ceiling
+    /// a convolution's GFLOP/s is compared with.
     public static func gemmPeak(threads: Int) -> Double {
-        BLAS.useCallingThreadOnly()
         let n = 1024
         let a = UnsafeMutablePointer<Float>.allocate(capacity: n * n), c = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
         defer { a.deallocate(); c.deallocate() }
         a.initialize(repeating: 0.5, count: n * n)
+        let packed = PackedWeights(a, k: n, n: n)
         var best = Double.infinity
         for _ in 0..<5 {
             let start = DispatchTime.now().uptimeNanoseconds
-            PartitionedGEMM.run(m: n, n: n, k: n, a: a, lda: n, b: a, output: c, epilogue: EpiloguePointers(), threads: threads)
+            PartitionedGEMM.run(m: n, n: n, k: n, a: a, lda: n, b: a, packed: packed.pointer, output: c, epilogue: EpiloguePointers(), threads: threads)
             best = Swift.min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         return 2 * Double(n * n * n) / best / 1e9
