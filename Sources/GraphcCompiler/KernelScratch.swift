@@ -29,14 +29,14 @@ public enum KernelScratch {
 
     /// The least scratch `node`'s kernel can work in: one unfolded row, or one tile's transforms.
     public static func minimumElements(_ node: Node, _ shapes: [[Int]]) -> Int {
-        guard case let .conv2d(a) = node.op else { return 0 }
+        guard case let .conv2d(a) = node.op, !a.isGrouped else { return 0 }
         let w = shapes[node.inputs[1]]
         if let algorithm = a.algorithm { return algorithm.transform.positions * (w[2] + w[3]) }
         return w.prefix(3).reduce(1, *)
     }
 
     public static func isPointwise(_ node: Node, _ shapes: [[Int]]) -> Bool {
-        guard case let .conv2d(a) = node.op, a.algorithm == nil else { return false }
+        guard case let .conv2d(a) = node.op, a.algorithm == nil, !a.isGrouped else { return false }
         let x = shapes[node.inputs[0]], w = shapes[node.inputs[1]], y = shapes[node.id]
         return w[0] == 1 && w[1] == 1 && a.strideH == 1 && a.strideW == 1 && (a.padding.isZero || a.padding == .same)
             && x[1] == y[1] && x[2] == y[2]
@@ -44,7 +44,8 @@ public enum KernelScratch {
 
     /// Floats of im2col scratch a convolution needs, nil when it needs none.
     public static func im2colElements(_ node: Node, _ shapes: [[Int]]) -> Int? {
-        guard case let .conv2d(a) = node.op, a.algorithm == nil, !isPointwise(node, shapes) else { return nil }
+        // Grouped convolutions are computed directly, without unfolding.
+        guard case let .conv2d(a) = node.op, a.algorithm == nil, !a.isGrouped, !isPointwise(node, shapes) else { return nil }
         let w = shapes[node.inputs[1]], y = shapes[node.id]
         let k = w[0] * w[1] * w[2], m = y[0] * y[1] * y[2]
         guard k > 0, m > 0 else { return nil }

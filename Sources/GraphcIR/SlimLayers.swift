@@ -4,26 +4,54 @@ extension GraphBuilder {
     /// A function applied to a layer's output inside its scope (activation_fn, normalizer_fn).
     public typealias LayerFunction = (NodeID) throws -> NodeID
 
-    /// `slim.conv2d`: weights `[kh, kw, cin, cout]` in `scope` (default `Conv`), then the
-    /// normalizer if any, else biases (when `biases` is true), then the activation.
+    /// `slim.conv2d`: weights `[kh, kw, cin / groups, cout]` in `scope` (default `Conv`), then
+    /// the normalizer if any, else biases (when `biases` is true), then the activation.
+    /// `groups` (Keras's and PyTorch's, not slim's) splits the channels into groups.
     public func conv2d(_ input: NodeID, numOutputs: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1),
-                       padding: Padding = .same, rate: (Int, Int) = (1, 1), biases: Bool = true,
+                       padding: Padding = .same, rate: (Int, Int) = (1, 1), groups: Int = 1, biases: Bool = true,
                        normalizer: LayerFunction? = nil, activation: LayerFunction? = nil,
                        scope: String? = nil) throws -> NodeID {
-        let x = graph[input].shape
-        guard x.rank == 4 else { throw ShapeError("conv2d needs an NHWC input of rank 4, got shape \(x)") }
-        guard let cin = x[3] else { throw ShapeError("conv2d needs a known channel count, got shape \(x)") }
+        let cin = try checkConvolution("conv2d", input, kernel: kernel, stride: stride, rate: rate)
         try checkPositive(numOutputs, "num_outputs")
-        try checkPositive(kernel.0, "kernel height"); try checkPositive(kernel.1, "kernel width")
-        try checkPositive(stride.0, "stride"); try checkPositive(stride.1, "stride")
-        try checkPositive(rate.0, "rate"); try checkPositive(rate.1, "rate")
-        if (stride.0 > 1 || stride.1 > 1) && (rate.0 > 1 || rate.1 > 1) {
-            throw ShapeError("conv2d cannot combine stride > 1 with rate > 1, as in TF")
+        try checkPositive(groups, "groups")
+        guard cin % groups == 0, numOutputs % groups == 0 else {
+            throw ShapeError("groups=\(groups) must divide both the \(cin) input channels and the \(numOutputs) outputs")
         }
         return try withVariableScope(scope, defaultName: "Conv") {
-            let w = try variable("weights", shape: [kernel.0, kernel.1, cin, numOutputs])
-            let attrs = Conv2DAttributes(strideH: stride.0, strideW: stride.1, padding: padding, dilationH: rate.0, dilationW: rate.1)
+            let w = try variable("weights", shape: [kernel.0, kernel.1, cin / groups, numOutputs])
+            let attrs = Conv2DAttributes(strideH: stride.0, strideW: stride.1, padding: padding, dilationH: rate.0, dilationW: rate.1, groups: groups)
             let y = try add(.conv2d(attrs), [input, w], name: "Conv2D")
+            return try finishLayer(y, numOutputs: numOutputs, biases: biases, normalizer: normalizer, activation: activation)
+        }
+    }
+
+    /// `slim.separable_conv2d`: a depthwise convolution with `depthwise_weights`
+    /// `[kh, kw, cin, depthMultiplier]` (op `depthwise`), then, when `numOutputs` is given, a
+    /// 1x1 convolution with `pointwise_weights` `[1, 1, cin * depthMultiplier, numOutputs]`
+    /// (ops `separable_conv2d/depthwise` and `separable_conv2d`), then the normalizer or
+    /// biases and the activation, in `scope` (default `SeparableConv2d`).
+    public func separableConv2d(_ input: NodeID, numOutputs: Int?, kernel: (Int, Int), depthMultiplier: Int = 1,
+                                stride: (Int, Int) = (1, 1), padding: Padding = .same, rate: (Int, Int) = (1, 1), biases: Bool = true,
+                                normalizer: LayerFunction? = nil, activation: LayerFunction? = nil,
+                                scope: String? = nil) throws -> NodeID {
+        let cin = try checkConvolution("separable_conv2d", input, kernel: kernel, stride: stride, rate: rate)
+        if let numOutputs { try checkPositive(numOutputs, "num_outputs") }
+        try checkPositive(depthMultiplier, "depth_multiplier")
+        let depthwise = Conv2DAttributes(strideH: stride.0, strideW: stride.1, padding: padding, dilationH: rate.0, dilationW: rate.1, depthwise: true)
+        return try withVariableScope(scope, defaultName: "SeparableConv2d") {
+            let dw = try variable("depthwise_weights", shape: [kernel.0, kernel.1, cin, depthMultiplier])
+            guard let numOutputs else {
+                let y = try add(.conv2d(depthwise), [input, dw], name: "depthwise")
+                return try finishLayer(y, numOutputs: cin * depthMultiplier, biases: biases, normalizer: normalizer, activation: activation)
+            }
+            let pw = try variable("pointwise_weights", shape: [1, 1, cin * depthMultiplier, numOutputs])
+            // TF names the 1x1 convolution after the name scope that holds the depthwise one.
+            var scopeName = ""
+            let d = try withNameScope("separable_conv2d") {
+                scopeName = nameScope
+                return try add(.conv2d(depthwise), [input, dw], name: "depthwise")
+            }
+            let y = try add(.conv2d(Conv2DAttributes(strideH: 1, strideW: 1, padding: .valid)), [d, pw], exactName: scopeName)
             return try finishLayer(y, numOutputs: numOutputs, biases: biases, normalizer: normalizer, activation: activation)
         }
     }
@@ -88,6 +116,21 @@ extension GraphBuilder {
         }
         if let activation { y = try activation(y) }
         return y
+    }
+
+    /// The input's channel count, after checking `layer`'s input is NHWC with known channels
+    /// and its window sizes are positive.
+    private func checkConvolution(_ layer: String, _ input: NodeID, kernel: (Int, Int), stride: (Int, Int), rate: (Int, Int)) throws(ShapeError) -> Int {
+        let x = graph[input].shape
+        guard x.rank == 4 else { throw ShapeError("\(layer) needs an NHWC input of rank 4, got shape \(x)") }
+        guard let cin = x[3] else { throw ShapeError("\(layer) needs a known channel count, got shape \(x)") }
+        try checkPositive(kernel.0, "kernel height"); try checkPositive(kernel.1, "kernel width")
+        try checkPositive(stride.0, "stride"); try checkPositive(stride.1, "stride")
+        try checkPositive(rate.0, "rate"); try checkPositive(rate.1, "rate")
+        if (stride.0 > 1 || stride.1 > 1) && (rate.0 > 1 || rate.1 > 1) {
+            throw ShapeError("\(layer) cannot combine stride > 1 with rate > 1, as in TF")
+        }
+        return cin
     }
 
     private func checkPositive(_ v: Int, _ what: String) throws(ShapeError) {

@@ -64,6 +64,7 @@ public struct ONNXExporter {
                 for i in nodes.indices {
                     nodes[i].input = nodes[i].input.map { $0 == node.name ? inner : $0 }
                     nodes[i].output = nodes[i].output.map { $0 == node.name ? inner : $0 }
+                    if nodes[i].name == node.name { nodes[i].name = inner }  // node names are unique too
                 }
                 add("Identity", [value], node.name)
             }
@@ -239,8 +240,11 @@ public struct ONNXExporter {
         case let .conv2d(a):
             guard a.algorithm == nil else { throw ONNXExportError("'\(node.name)' is a Winograd convolution: export the graph before optimization") }
             guard a.weightLayout == nil else { throw ONNXExportError("'\(node.name)' has packed weights: export the graph before optimization") }
-            let w = dims(node.inputs[1])
+            var w = dims(node.inputs[1])
             let hwio = try values(node.inputs[1], of: node)
+            // Depthwise [kh, kw, C, m] is grouped [kh, kw, 1, C * m] in the same memory.
+            let groups = a.depthwise == true ? w[2] : (a.groups ?? 1)
+            if a.depthwise == true { w = [w[0], w[1], 1, w[2] * w[3]] }
             let (kh, kw, cin, cout) = (w[0], w[1], w[2], w[3])
             var oihw = [Float](repeating: 0, count: hwio.count)
             for y in 0..<kh { for xx in 0..<kw { for i in 0..<cin { for o in 0..<cout {
@@ -253,7 +257,7 @@ public struct ONNXExporter {
                                         strideH: a.strideH, strideW: a.strideW)
             var out = add("Conv", inputs, node.name + (a.epilogue.residual || a.epilogue.activation != nil ? "/Conv" : ""), [
                 ints("kernel_shape", [kh, kw]), ints("strides", [a.strideH, a.strideW]), ints("dilations", [a.dilationH, a.dilationW]),
-                ints("pads", [pads.0, pads.2, pads.1, pads.3]),
+                ints("pads", [pads.0, pads.2, pads.1, pads.3]), int("group", groups),
             ])
             out = try epilogue(node, a.epilogue, after: out, bias: false, nchwLayout: true)
             isNCHW[node.id] = true

@@ -3,7 +3,7 @@
 
 For every fixture graph in Tests/Fixtures/ (slim_residual, slim_bottleneck,
 keras_basic_block, torch_residual_block, torch_block1, gluon_preact_block,
-small_resnet, torch_flatten_linear) this script builds the same network in a real framework (TF1
+small_resnet, torch_flatten_linear, torch_mobile_block) this script builds the same network in a real framework (TF1
 graph mode with tf_slim, Keras, PyTorch), fills it with seeded random weights,
 runs it in inference mode on a seeded random input and writes:
 
@@ -40,7 +40,9 @@ file. When .build/release/graphc exists it checks each weights file's names and
 shapes, and the input's shape, against `graphc dump` of the fixture graph.
 
 Options: --install-only (set up the venv and stop), --fixture NAME (only that
-fixture; may repeat).
+fixture; may repeat), --venv-as-is (use $GRAPHC_FIXTURE_VENV without installing
+REQUIREMENTS: enough for the torch-only fixtures with a CPU-only torch; the
+fixture records the torch version it was made with).
 """
 
 import hashlib
@@ -84,6 +86,7 @@ FIXTURES = {
     "gluon_preact_block": 1005,
     "small_resnet": 1006,
     "torch_flatten_linear": 1007,
+    "torch_mobile_block": 1008,
 }
 
 
@@ -150,7 +153,7 @@ def make_weight(rng, name, shape):
     import numpy as np
     leaf = name.rsplit("/", 1)[-1]
     shape = tuple(int(d) for d in shape)
-    if leaf == "weights":
+    if leaf in ("weights", "depthwise_weights"):
         if len(shape) == 4:          # HWIO
             fan_in = shape[0] * shape[1] * shape[2]
         elif len(shape) == 2:        # [in, out]
@@ -722,6 +725,71 @@ def fixture_torch_flatten_linear():
                      {"format": "pt", "source": source, "fixture": name})
 
 
+def fixture_torch_mobile_block():
+    name = "torch_mobile_block"
+    torch = import_torch()
+    import numpy as np
+    from torch import nn
+    import torch.nn.functional as F
+
+    class Net(nn.Module):
+        def __init__(self):
+            super(Net, self).__init__()
+            self.expand = nn.Conv2d(8, 24, 1, bias=False)
+            self.expand_bn = nn.BatchNorm2d(24)
+            self.dw = nn.Conv2d(24, 24, 3, padding=1, groups=24, bias=False)
+            self.dw_bn = nn.BatchNorm2d(24)
+            self.project = nn.Conv2d(24, 8, 1, bias=False)
+            self.project_bn = nn.BatchNorm2d(8)
+            self.grouped = nn.Conv2d(8, 12, 3, stride=2, padding=1, groups=4)
+            self.dw2 = nn.Conv2d(12, 24, 3, padding=2, dilation=2, groups=12)
+
+        def forward(self, x):
+            y = F.relu6(self.expand_bn(self.expand(x)))
+            y = F.relu6(self.dw_bn(self.dw(y)))
+            y = self.project_bn(self.project(y))
+            x = F.relu(self.grouped(x + y))
+            return self.dw2(x)
+
+    xrng, wrng = rngs(name)
+    x = make_input(xrng, (2, 9, 10, 8), "normal")
+    model = Net()
+    weights = {}
+
+    def conv(module, scope, leaf="weights"):
+        # PyTorch [O, I / groups, kh, kw] is graphc's [kh, kw, I / groups, O]; a depthwise
+        # [C * m, 1, kh, kw] is slim's depthwise_weights [kh, kw, C, m] in the same order.
+        o, i, kh, kw = module.weight.shape
+        gname = scope + "/" + leaf
+        value = make_weight(wrng, gname, (kh, kw, i, o))
+        with torch.no_grad():
+            module.weight.copy_(torch.from_numpy(np.ascontiguousarray(value.transpose(3, 2, 0, 1))))
+        if leaf == "depthwise_weights":
+            c = module.in_channels
+            value = np.ascontiguousarray(value.reshape(kh, kw, c, o // c))
+        weights[gname] = value
+        if module.bias is not None:
+            b = make_weight(wrng, scope + "/biases", (o,))
+            with torch.no_grad():
+                module.bias.copy_(torch.from_numpy(b))
+            weights[scope + "/biases"] = b
+
+    def bn(module, scope):
+        for attr, leaf in [("weight", "gamma"), ("bias", "beta"), ("running_mean", "moving_mean"), ("running_var", "moving_variance")]:
+            v = make_weight(wrng, scope + "/BatchNorm/" + leaf, tuple(getattr(module, attr).shape))
+            with torch.no_grad():
+                getattr(module, attr).copy_(torch.from_numpy(v))
+            weights[scope + "/BatchNorm/" + leaf] = v
+
+    conv(model.expand, "expand"); bn(model.expand_bn, "expand")
+    conv(model.dw, "dw", "depthwise_weights"); bn(model.dw_bn, "dw")
+    conv(model.project, "project"); bn(model.project_bn, "project")
+    conv(model.grouped, "grouped")
+    conv(model.dw2, "dw2", "depthwise_weights")
+    y = torch_run(torch, model, x)
+    write_fixture(name, weights, x, y, "torch %s" % torch.__version__)
+
+
 # ----------------------------------------------------------------------------
 # Checks (run in the parent, numpy only)
 # ----------------------------------------------------------------------------
@@ -813,7 +881,8 @@ def main(argv):
 
     if not running_in_venv():
         t0 = time.time()
-        ensure_venv()
+        if "--venv-as-is" not in argv:
+            ensure_venv()
         print("make_fixtures: venv ready in %.0f s; re-executing in it" % (time.time() - t0), flush=True)
         env = dict(os.environ, PYTHONHASHSEED="0")
         os.execve(venv_python(), [venv_python(), os.path.abspath(__file__)] + argv, env)

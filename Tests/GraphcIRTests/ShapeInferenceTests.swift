@@ -58,6 +58,29 @@ import Testing
         }
     }
 
+    @Test func groupedAndDepthwiseConvolutions() throws {
+        func infer(_ a: Conv2DAttributes, _ x: [Int?], _ w: [Int?]) throws(ShapeError) -> TensorShape {
+            try ShapeInference.infer(.conv2d(a), inputs: [TensorShape(x), TensorShape(w)])
+        }
+        // PyTorch's Conv2d(8, 12, 3, groups=4): weights [12, 2, 3, 3], here [3, 3, 2, 12].
+        let grouped = Conv2DAttributes(strideH: 2, strideW: 2, padding: .same, groups: 4)
+        #expect(try infer(grouped, [1, 9, 9, 8], [3, 3, 2, 12]) == TensorShape([1, 5, 5, 12]))
+        #expect(throws: ShapeError("channel mismatch: the input (1, 9, 9, 6) has 6 channels but 4 groups of weights (3, 3, 2, 12) expect 8")) {
+            _ = try infer(grouped, [1, 9, 9, 6], [3, 3, 2, 12])
+        }
+        #expect(throws: ShapeError("10 output channels do not split into 4 groups")) { _ = try infer(grouped, [1, 9, 9, 8], [3, 3, 2, 10]) }
+        // TF's depthwise [kh, kw, C, multiplier]: C * multiplier outputs; each output reads kh * kw inputs.
+        let depthwise = Conv2DAttributes(strideH: 1, strideW: 1, padding: .valid, depthwise: true)
+        #expect(try infer(depthwise, [nil, 7, 7, 32], [3, 3, 32, 2]) == TensorShape([nil, 5, 5, 64]))
+        #expect(depthwise.multiplyAdds(inputs: [TensorShape([1, 7, 7, 32]), TensorShape([3, 3, 32, 2])], output: TensorShape([1, 5, 5, 64])) == 25 * 64 * 9)
+        #expect(grouped.multiplyAdds(inputs: [TensorShape([1, 9, 9, 8]), TensorShape([3, 3, 2, 12])], output: TensorShape([1, 5, 5, 12])) == 25 * 12 * 18)
+        #expect(throws: ShapeError("channel mismatch: the input (1, 7, 7, 16) has 16 channels but the depthwise weights (3, 3, 32, 1) expect 32")) {
+            _ = try infer(depthwise, [1, 7, 7, 16], [3, 3, 32, 1])
+        }
+        #expect(depthwise.typeName == "DepthwiseConv2dNative" && grouped.typeName == "Conv2D")
+        #expect(grouped.attributes.contains("groups=4"))
+    }
+
     @Test func broadcasting() throws {
         #expect(try ShapeInference.broadcast(TensorShape([4, 1, 1, 8]), TensorShape([4, 5, 5, 8]), verb: "add") == TensorShape([4, 5, 5, 8]))
         #expect(try ShapeInference.broadcast(TensorShape([]), TensorShape([nil, 3]), verb: "add") == TensorShape([nil, 3]))

@@ -36,6 +36,8 @@ import Testing
         let produced = g.node.flatMap(\.output)
         #expect(Set(produced).count == produced.count)
         #expect(g.node.last!.output == ["Relu"] && g.node[3].output == ["Relu/NCHW"])
+        let names = g.node.map(\.name)
+        #expect(Set(names).count == names.count, "ONNX Runtime refuses a model with two nodes of one name")
 
         let conv = g.node[1]
         func attribute(_ name: String) -> [Int64] { conv.attribute.first { $0.name == name }!.ints }
@@ -52,6 +54,18 @@ import Testing
         for o in 0..<4 { for i in 0..<3 { for yy in 0..<3 { for xx in 0..<2 {
             #expect(oihw[((o * 3 + i) * 3 + yy) * 2 + xx] == hwio[((yy * 2 + xx) * 3 + i) * 4 + o])
         } } } }
+    }
+
+    @Test func groupedAndDepthwiseConvolutionsCarryTheirGroupCount() throws {
+        let b = GraphBuilder()
+        let x = try b.placeholder(name: "x", shape: TensorShape([1, 6, 6, 8]))
+        let g = try b.conv2d(x, numOutputs: 12, kernel: (3, 3), groups: 4, scope: "g")
+        b.markOutput(try b.separableConv2d(g, numOutputs: nil, kernel: (3, 3), depthMultiplier: 2, scope: "d"))
+        let model = try export(b.graph, WeightStore.initialize(b.graph, seed: 1))
+        let convs = model.graph.node.filter { $0.opType == "Conv" }
+        #expect(convs.map { $0.attribute.first { $0.name == "group" }!.i } == [4, 12])
+        // The depthwise [3, 3, 12, 2] weights become grouped OIHW [24, 1, 3, 3].
+        #expect(model.graph.initializer.first { $0.name == convs[1].input[1] }!.dims == [24, 1, 3, 3])
     }
 
     static let networks = ["resnet18", "resnet_v2", "seed000_slim_resnet", "seed000_slim_resnet_mnist", "seed001_keras_resnet18",

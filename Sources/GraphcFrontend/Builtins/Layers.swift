@@ -21,7 +21,7 @@ extension Library {
             ("inputs", nil), ("num_outputs", nil), ("kernel_size", nil), ("stride", .int(1)), ("padding", .string("SAME")),
             ("data_format", Value.none), ("rate", .int(1)), ("activation_fn", .builtin(relu)), ("normalizer_fn", Value.none),
             ("normalizer_params", Value.none),
-        ] + trainingOnly + [("scope", Value.none)]), argScope: true, in: [.slim]) { ev, args in
+        ] + trainingOnly + [("scope", Value.none), ("groups", .int(1))]), argScope: true, in: [.slim]) { ev, args in
             let x = try args.tensor("inputs")
             try ev.checkDataFormat(args)
             let biases: Bool
@@ -29,6 +29,26 @@ extension Library {
             let first = ev.builder.graph.nodes.count
             let y = try ev.builder.conv2d(
                 x, numOutputs: try args.int("num_outputs"), kernel: try args.intPair("kernel_size"), stride: try args.intPair("stride"),
+                padding: try ev.padding(args, "padding"), rate: try args.intPair("rate"), groups: try args.int("groups"), biases: biases,
+                normalizer: try ev.normalizer(args), activation: try ev.layerFunction(args, "activation_fn"),
+                scope: try args.optionalString("scope"))
+            ev.collectLayerOutput(args, y, firstNode: first)
+            return .tensor(y)
+        })
+
+        result.append(Builtin("separable_conv2d", Signature([
+            ("inputs", nil), ("num_outputs", nil), ("kernel_size", nil), ("depth_multiplier", .int(1)), ("stride", .int(1)),
+            ("padding", .string("SAME")), ("data_format", Value.none), ("rate", .int(1)), ("activation_fn", .builtin(relu)),
+            ("normalizer_fn", Value.none), ("normalizer_params", Value.none), ("pointwise_initializer", Value.none),
+        ] + trainingOnly + [("scope", Value.none)]), argScope: true, in: [.slim]) { ev, args in
+            let x = try args.tensor("inputs")
+            try ev.checkDataFormat(args)
+            let biases: Bool
+            if case .none = args["biases_initializer"] { biases = false } else { biases = true }
+            let first = ev.builder.graph.nodes.count
+            let y = try ev.builder.separableConv2d(
+                x, numOutputs: try args.optionalInt("num_outputs"), kernel: try args.intPair("kernel_size"),
+                depthMultiplier: try args.int("depth_multiplier"), stride: try args.intPair("stride"),
                 padding: try ev.padding(args, "padding"), rate: try args.intPair("rate"), biases: biases,
                 normalizer: try ev.normalizer(args), activation: try ev.layerFunction(args, "activation_fn"),
                 scope: try args.optionalString("scope"))

@@ -32,6 +32,13 @@ public enum Padding: Hashable, Sendable, Codable, CustomStringConvertible {
 /// when the epilogue has them. Output `[N, Ho, Wo, Cout]`; each output element costs
 /// kh * kw * Cin multiply-adds.
 ///
+/// Grouped (`groups` > 1): the channels split into `groups` equal groups, weights are
+/// `[kh, kw, Cin / groups, Cout]`, and output channel o reads only the input channels of
+/// group o / (Cout / groups), as in PyTorch, Keras and ONNX. Depthwise (TF's
+/// `DepthwiseConv2dNative`): weights `[kh, kw, Cin, multiplier]`, output channel
+/// c * multiplier + m reads input channel c; in memory that is the grouped convolution with
+/// `Cin` groups and weights `[kh, kw, 1, Cin * multiplier]`, which is how the kernels run it.
+///
 /// With an `algorithm` (set by the UseWinograd pass) the weights are that algorithm's
 /// transform of 3x3 weights (`[6, 6, Cin, Cout]` for F(4x4, 3x3)); the convolution computed,
 /// its output shape and the multiply-adds counted for it are still those of the 3x3 one.
@@ -44,13 +51,29 @@ public struct Conv2DAttributes: Hashable, Sendable, Codable {
     public var algorithm: ConvolutionAlgorithm?
     /// nil: HWIO (or U) as declared; else the order the values are stored in (PackWeights).
     public var weightLayout: WeightLayout?
+    /// nil or 1: dense. Optional so plans written before it existed still read.
+    public var groups: Int?
+    /// true: TF's depthwise convolution, weights `[kh, kw, Cin, multiplier]` (see above).
+    public var depthwise: Bool?
 
     public init(strideH: Int, strideW: Int, padding: Padding, dilationH: Int = 1, dilationW: Int = 1, epilogue: Epilogue = .none,
-                algorithm: ConvolutionAlgorithm? = nil) {
+                algorithm: ConvolutionAlgorithm? = nil, groups: Int = 1, depthwise: Bool = false) {
         self.strideH = strideH; self.strideW = strideW; self.padding = padding
         self.dilationH = dilationH; self.dilationW = dilationW
         self.epilogue = epilogue
         self.algorithm = algorithm
+        self.groups = groups == 1 ? nil : groups
+        self.depthwise = depthwise ? true : nil
+    }
+
+    /// Whether output channels read only part of the input channels (grouped or depthwise).
+    public var isGrouped: Bool { depthwise == true || (groups ?? 1) != 1 }
+
+    /// How the channels split, for an input of `inputChannels` and weights of shape `w`:
+    /// the number of groups, the input channels each reads and the output channels in all.
+    public func grouping(inputChannels: Int, weights w: [Int]) -> (groups: Int, inputsPerGroup: Int, outputs: Int) {
+        if depthwise == true { return (inputChannels, 1, w[2] * w[3]) }
+        return (groups ?? 1, w[2], w[3])
     }
 
     /// The kernel's height and width for weights of shape `w` (3x3 for a Winograd transform).
@@ -60,7 +83,7 @@ public struct Conv2DAttributes: Hashable, Sendable, Codable {
 }
 
 extension Conv2DAttributes: OpSchema {
-    public var typeName: String { "Conv2D" }
+    public var typeName: String { depthwise == true ? "DepthwiseConv2dNative" : "Conv2D" }
     public var inputRoles: [InputRole] { [.data, .weights] + epilogue.inputRoles }
     /// The GEMM accumulates onto the residual, so the output may take the residual's buffer.
     public var inPlaceInputs: [Int] { epilogue.residual ? [inputRoles.count - 1] : [] }
@@ -68,6 +91,7 @@ extension Conv2DAttributes: OpSchema {
     public var attributes: [String] {
         var r = ["strides=[\(strideH), \(strideW)]", "padding=\(padding)"]
         if dilationH != 1 || dilationW != 1 { r.append("dilations=[\(dilationH), \(dilationW)]") }
+        if let groups { r.append("groups=\(groups)") }
         if let algorithm { r.append("winograd=\(algorithm.rawValue)") }
         if let weightLayout { r.append("weights=\(weightLayout.rawValue)") }
         return r + epilogue.attributes
@@ -75,15 +99,35 @@ extension Conv2DAttributes: OpSchema {
 
     public func multiplyAdds(inputs: [TensorShape], output: TensorShape) -> Int {
         let w = inputs[1], (kh, kw) = kernelSize(weights: w)
-        return ShapeRules.saturatingMul(output.elementCountPerUnknown, (kh ?? 0) * (kw ?? 0) * (w[2] ?? 0))
+        // Each output reads kh * kw * (input channels of its group): w[2] for grouped, 1 for depthwise.
+        let perGroup = depthwise == true ? 1 : (w[2] ?? 0)
+        return ShapeRules.saturatingMul(output.elementCountPerUnknown, (kh ?? 0) * (kw ?? 0) * perGroup)
     }
 
     public func inferShape(_ inputs: [TensorShape]) throws(ShapeError) -> TensorShape {
         let x = inputs[0], w = inputs[1]
         try ShapeRules.expectRank(x, 4, "the input of conv2d")
         try ShapeRules.expectRank(w, 4, "conv2d weights")
-        guard let wh = w[0], let ww = w[1], let cout = w[3] else { throw ShapeError("conv2d weights must have a static shape, got \(w)") }
+        guard let wh = w[0], let ww = w[1], let wcin = w[2], let wcout = w[3] else { throw ShapeError("conv2d weights must have a static shape, got \(w)") }
         var (kh, kw) = (wh, ww)
+        var cout = wcout
+        if isGrouped {
+            guard algorithm == nil, weightLayout == nil else { throw ShapeError("a grouped convolution has neither a Winograd transform nor packed weights") }
+            if depthwise == true {
+                guard groups == nil else { throw ShapeError("a depthwise convolution takes no groups attribute") }
+                if let cin = x[3], cin != wcin {
+                    throw ShapeError("channel mismatch: the input \(x) has \(cin) channels but the depthwise weights \(w) expect \(wcin)")
+                }
+                cout = try ShapeRules.checkedProduct(wcin, wcout)
+            } else {
+                let g = groups ?? 1
+                guard g >= 1 else { throw ShapeError("groups must be positive, got \(g)") }
+                guard wcout % g == 0 else { throw ShapeError("\(wcout) output channels do not split into \(g) groups") }
+                if let cin = x[3], cin != wcin * g {
+                    throw ShapeError("channel mismatch: the input \(x) has \(cin) channels but \(g) groups of weights \(w) expect \(wcin * g)")
+                }
+            }
+        }
         if let algorithm {
             let t = algorithm.transform.inputTile
             guard wh == t, ww == t, strideH == 1, strideW == 1, dilationH == 1, dilationW == 1 else {
@@ -97,7 +141,7 @@ extension Conv2DAttributes: OpSchema {
         if weightLayout != nil, cout % WeightLayout.panelWidth != 0 {
             throw ShapeError("weights packed in panels of \(WeightLayout.panelWidth) need a multiple of \(WeightLayout.panelWidth) output channels, got \(cout)")
         }
-        if let cin = x[3], let wcin = w[2], cin != wcin {
+        if !isGrouped, let cin = x[3], cin != wcin {
             throw ShapeError("channel mismatch: the input \(x) has \(cin) channels but the weights \(w) expect \(wcin)")
         }
         let (pt, pb, pl, pr) = try ShapeRules.explicitPads(padding, inputH: x[1], inputW: x[2], windowH: windowH, windowW: windowW,

@@ -13,7 +13,7 @@ enum PackWeights {
     static let pass = Pass(name: "PackWeights", summary: "store convolution weights in the GEMM's 16-channel panels") { program in
         var editor = GraphEditor(program.graph)
         for node in program.graph.nodes {
-            guard case var .conv2d(a) = node.op, a.weightLayout == nil, let wID = node.input(.weights) else { continue }
+            guard case var .conv2d(a) = node.op, a.weightLayout == nil, !a.isGrouped, let wID = node.input(.weights) else { continue }
             let w = editor.nodes[wID]
             guard w.shape.rank == 4, let count = w.shape.elementCount,
                   let n = w.shape[3], n % WeightLayout.panelWidth == 0, n > 0 else { continue }

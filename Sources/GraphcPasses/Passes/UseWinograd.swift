@@ -15,7 +15,7 @@ enum UseWinograd {
     static let pass = Pass(name: "UseWinograd", summary: "compute 3x3 stride-1 convolutions with Winograd F(4x4,3x3) or F(2x2,3x3), weights transformed at compile time") { program in
         var editor = GraphEditor(program.graph)
         for node in program.graph.nodes {
-            guard case var .conv2d(a) = node.op, a.algorithm == nil, a.strideH == 1, a.strideW == 1, a.dilationH == 1, a.dilationW == 1,
+            guard case var .conv2d(a) = node.op, a.algorithm == nil, !a.isGrouped, a.strideH == 1, a.strideW == 1, a.dilationH == 1, a.dilationW == 1,
                   let wID = node.input(.weights) else { continue }
             let w = editor.nodes[wID], y = node.shape
             guard w.shape.dims.count == 4, let kh = w.shape[0], let kw = w.shape[1], let cin = w.shape[2], let cout = w.shape[3],

@@ -29,6 +29,7 @@ enum ConvolutionKernel {
 
     static func prepare(_ c: StepContext) throws(RuntimeError) -> Step? {
         if case let .conv2d(a) = c.node.op, a.algorithm != nil { return try WinogradKernel.prepare(c) }
+        if case let .conv2d(a) = c.node.op, a.isGrouped { return try GroupedConvolutionKernel.prepare(c) }
         let g = geometry(c)
         let x = c.input(0), w = c.input(.weights)!, y = c.output, epilogue = c.epilogue, scratch = c.scratch, threads = c.threads
         let tileRows = max(1, (c.scratch == nil ? g.k : c.scratchElements) / max(g.k, 1))

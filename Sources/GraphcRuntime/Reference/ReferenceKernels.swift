@@ -19,21 +19,27 @@ public enum ReferenceKernels {
     public static func conv2d(_ x: UnsafePointer<Float>, _ xs: [Int], _ w: UnsafePointer<Float>, _ ws: [Int], _ a: Conv2DAttributes,
                               _ y: UnsafeMutablePointer<Float>, _ ys: [Int]) {
         let (n, h, wd, ci) = (xs[0], xs[1], xs[2], xs[3])
-        let (kh, kw, co) = (ws[0], ws[1], ws[3])
+        let (kh, kw, co) = (ws[0], ws[1], ys[3])
         let (oh, ow) = (ys[1], ys[2])
         let (top, _) = pads(a.padding, input: h, output: oh, window: (kh - 1) * a.dilationH + 1, stride: a.strideH, vertical: true)
         let (left, _) = pads(a.padding, input: wd, output: ow, window: (kw - 1) * a.dilationW + 1, stride: a.strideW, vertical: false)
-        let rows = kh * kw * ci
-        /// Weight (k, o) of the [kh*kw*ci, co] matrix, however it is stored.
+        // Output channel o reads input channels group(o) * perGroup ..< + perGroup. Depthwise
+        // weights [kh, kw, ci, m] give output c * m + j from input c, weight index (ky, kx, c, j).
+        let depthwise = a.depthwise == true
+        let groups = depthwise ? ci : (a.groups ?? 1)
+        let perGroup = ci / groups, outPerGroup = co / groups
+        let rows = kh * kw * perGroup
+        /// Weight (k, o) of the [kh*kw*perGroup, co] matrix, however it is stored.
         func weight(_ k: Int, _ o: Int) -> Float { w[a.weightLayout?.index(k: k, n: o, rows: rows) ?? k * co + o] }
         for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for o in 0..<co {
             var sum: Double = 0
+            let first = (o / outPerGroup) * perGroup
             for ky in 0..<kh { for kx in 0..<kw {
                 let iy = oy * a.strideH - top + ky * a.dilationH
                 let ix = ox * a.strideW - left + kx * a.dilationW
                 if iy < 0 || iy >= h || ix < 0 || ix >= wd { continue }
-                for c in 0..<ci {
-                    sum += Double(x[((b * h + iy) * wd + ix) * ci + c]) * Double(weight((ky * kw + kx) * ci + c, o))
+                for c in 0..<perGroup {
+                    sum += Double(x[((b * h + iy) * wd + ix) * ci + first + c]) * Double(weight((ky * kw + kx) * perGroup + c, o))
                 }
             } }
             y[((b * oh + oy) * ow + ox) * co + o] = Float(sum)
