@@ -320,7 +320,7 @@ public struct ONNXExporter {
             let product = add("MatMul", [try nhwc(x), try source(node.input(.weights)!)], e.isEmpty ? node.name : node.name + "/MatMul")
             _ = try epilogue(node, e, after: product, bias: e.bias, nchwLayout: false)
         case let .binary(op):
-            let type = op == .add ? "Add" : "Mul"
+            let type = ["add": "Add", "mul": "Mul", "sub": "Sub", "div": "Div", "max": "Max", "min": "Min"][op.rawValue]!
             if rank4, node.inputs.allSatisfy({ graph[$0].shape.rank == 4 }) {
                 add(type, [try nchw(node.inputs[0]), try nchw(node.inputs[1])], node.name)
                 isNCHW[node.id] = true
@@ -345,6 +345,8 @@ public struct ONNXExporter {
             isNCHW[node.id] = rank4
         case let .squeeze(axes):
             add("Squeeze", [try nhwc(x), int64s(node.name + "/axes", axes)], node.name)
+        case let .transpose(perm):
+            add("Transpose", [try nhwc(x)], node.name, [ints("perm", perm)])
         case let .reshape(shape):
             // A nil dimension is the unknown batch carried over: ONNX's 0 copies it from the input.
             add("Reshape", [try nhwc(x), int64s(node.name + "/shape", shape.map { $0 ?? 0 })], node.name)
@@ -388,6 +390,23 @@ public struct ONNXExporter {
         case .tanh: return add("Tanh", [input], output)
         case let .leakyRelu(alpha): return add("LeakyRelu", [input], output, [float("alpha", alpha)])
         case let .elu(alpha): return add("Elu", [input], output, [float("alpha", alpha)])
+        case let .hardSigmoid(alpha, beta): return add("HardSigmoid", [input], output, [float("alpha", alpha), float("beta", beta)])
+        case .hardSwish: return add("HardSwish", [input], output)
+        case .swish: return add("Mul", [input, add("Sigmoid", [input], output + "/Sigmoid")], output)
+        case .negative: return add("Neg", [input], output)
+        case let .gelu(tanh):
+            // Opset 13 has no Gelu: x/2 * (1 + erf(x / √2)), or x/2 * (1 + tanh(√(2/π) (x + 0.044715 x³))), spelled out.
+            let inner: String
+            if tanh {
+                let cube = add("Mul", [input, add("Mul", [input, input], output + "/square")], output + "/cube")
+                let sum = add("Add", [input, add("Mul", [cube, constant(output + "/c", dims: [], [0.044715])], output + "/c_cube")], output + "/sum")
+                inner = add("Tanh", [add("Mul", [sum, constant(output + "/k", dims: [], [0.7978845608])], output + "/scaled")], output + "/Tanh")
+            } else {
+                inner = add("Erf", [add("Mul", [input, constant(output + "/rsqrt2", dims: [], [0.70710678118])], output + "/scaled")], output + "/Erf")
+            }
+            let cdf = add("Add", [inner, constant(output + "/one", dims: [], [1])], output + "/cdf")
+            let half = add("Mul", [input, constant(output + "/half", dims: [], [0.5])], output + "/half_x")
+            return add("Mul", [half, cdf], output)
         }
     }
 

@@ -71,4 +71,36 @@ import Testing
         // The smallest value elu with alpha 0.5 can give is -0.5.
         #expect(runs[2].data.min()! > -0.5 && runs[2].data.contains { $0 < -0.01 })
     }
+
+    /// The activations MobileNetV3, EfficientNet and transformers use, against their
+    /// definitions written here in double precision (PyTorch's Hardswish, Hardsigmoid, SiLU, GELU).
+    @Test(arguments: [
+        ("hard_swish(x)", "HardSwish"), ("hard_sigmoid(x, alpha=1/6)", "HardSigmoid"), ("hard_sigmoid(x)", "HardSigmoid"),
+        ("tf.nn.swish(x)", "Swish"), ("tf.nn.silu(x)", "Swish"), ("tf.nn.gelu(x)", "Gelu"), ("tf.nn.gelu(x, approximate=True)", "Gelu"),
+        ("-x", "Neg"), ("tf.negative(x)", "Neg"),
+    ])
+    func activationsOfTodaysNetworksFollowTheirDefinitions(_ expression: String, _ typeName: String) throws {
+        let formulas: [String: (Double) -> Double] = [
+            "hard_swish(x)": { x in x * min(max(x + 3, 0), 6) / 6 },
+            "hard_sigmoid(x, alpha=1/6)": { x in min(max(x / 6 + 0.5, 0), 1) },
+            "hard_sigmoid(x)": { x in min(max(0.2 * x + 0.5, 0), 1) },
+            "tf.nn.swish(x)": { x in x / (1 + exp(-x)) },
+            "tf.nn.silu(x)": { x in x / (1 + exp(-x)) },
+            "tf.nn.gelu(x)": { x in 0.5 * x * (1 + erf(x / sqrt(2))) },
+            "tf.nn.gelu(x, approximate=True)": { x in 0.5 * x * (1 + tanh(sqrt(2 / Double.pi) * (x + 0.044715 * x * x * x))) },
+            "-x": { x in -x }, "tf.negative(x)": { x in -x },
+        ]
+        let g = try graph(expression)
+        #expect(g.nodes.last?.op.typeName == typeName)
+        let (runs, input) = try outputs(g)
+        let f = try #require(formulas[expression])
+        let expected = HostTensor(shape: input.shape, data: input.data.map { Float(f(Double($0))) })
+        for run in runs { #expect(Tensors.relativeError(run, expected) <= 1e-6, "\(expression)") }
+        // Each also fuses into a convolution and still agrees with the reference kernels.
+        guard expression.hasPrefix("-") == false, expression.hasPrefix("tf.negative") == false else { return }
+        let call = expression.replacingOccurrences(of: "(x", with: "(t")
+        let fused = try self.graph("conv2d(x, 5, 3, activation_fn=lambda t: \(call), scope='c')")
+        let fusedRuns = try outputs(fused).runs
+        #expect(Tensors.relativeError(fusedRuns[0], fusedRuns[2]) <= 1e-5, "\(expression) fused")
+    }
 }

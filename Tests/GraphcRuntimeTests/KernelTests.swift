@@ -131,10 +131,10 @@ import Testing
         #expect(error <= 1e-6)
     }
 
-    @Test func broadcastingAddAndMulMatchReference() throws {
+    @Test func broadcastingBinaryOpsMatchReference() throws {
         let shapes: [([Int?], [Int?])] = [([2, 4, 4, 6], [2, 4, 4, 6]), ([2, 4, 4, 6], [6]), ([2, 4, 4, 6], [2, 1, 1, 6]), ([3, 1, 5], [1, 4, 1]), ([2, 3], [])]
         for (a, c) in shapes {
-            for op in [Op.add, .mul] {
+            for op in [Op.add, .mul, .binary(.sub), .binary(.div), .binary(.max), .binary(.min)] {
                 let error = try compare { b in
                     let x = try b.placeholder(name: "a", shape: TensorShape(a))
                     let y = try b.placeholder(name: "b", shape: TensorShape(c))

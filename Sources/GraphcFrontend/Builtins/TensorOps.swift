@@ -17,6 +17,20 @@ extension Library {
             ("leaky_relu", [("features", nil), ("alpha", .float(0.2))], [.nn], { .leakyRelu(alpha: Float(try $0.double("alpha"))) }),
             // TF's elu has alpha 1; Keras's ELU and ONNX's Elu take one.
             ("elu", [("features", nil), ("alpha", .float(1))], [.nn], { .elu(alpha: Float(try $0.double("alpha"))) }),
+            // Keras's hard_sigmoid; alpha=1/6 is PyTorch's Hardsigmoid.
+            ("hard_sigmoid", [("x", nil), ("alpha", .float(0.2)), ("beta", .float(0.5))], [.nn],
+             { .hardSigmoid(alpha: Float(try $0.double("alpha")), beta: Float(try $0.double("beta"))) }),
+            ("hard_swish", [("x", nil)], [.nn], { _ in .hardSwish }),
+            ("swish", [("features", nil), ("beta", .float(1))], [.nn], { args in
+                guard try args.double("beta") == 1 else { throw args.error("only swish with beta=1 (SiLU) is supported", argument: "beta") }
+                return .swish
+            }),
+            ("silu", [("features", nil), ("beta", .float(1))], [.nn], { args in
+                guard try args.double("beta") == 1 else { throw args.error("only silu with beta=1 is supported", argument: "beta") }
+                return .swish
+            }),
+            ("gelu", [("features", nil), ("approximate", .bool(false))], [.nn], { .gelu(tanh: try $0.bool("approximate")) }),
+            ("negative", [("x", nil)], [.tf], { _ in .negative }),
         ]
         for (name, parameters, namespaces, make) in activations {
             result.append(Builtin(name, Signature(parameters + [("name", Value.none)]), in: namespaces) { ev, args in
@@ -69,9 +83,17 @@ extension Library {
             }
             return .tensor(try ev.builder.add(op, [x], name: "Mean"))
         })
-        for (name, op, typeName) in [("add", Op.add, "Add"), ("multiply", .mul, "Mul")] {
+        for (name, op, typeName) in [("add", Op.add, "Add"), ("multiply", .mul, "Mul"), ("subtract", .binary(.sub), "Sub"),
+                                     ("divide", .binary(.div), "truediv"), ("maximum", .binary(.max), "Maximum"), ("minimum", .binary(.min), "Minimum")] {
             result.append(Builtin(name, Signature([("x", nil), ("y", nil), ("name", Value.none)]), in: [.tf]) { ev, args in
-                .tensor(try ev.builder.add(op, [try args.tensor("x"), try args.tensor("y")], name: try args.optionalString("name") ?? typeName))
+                // As in TF, a number operand becomes a constant named after the op: `Minimum/y`.
+                let full = ev.builder.uniqueName(try args.optionalString("name") ?? typeName)
+                func operand(_ key: String) throws -> NodeID {
+                    if let n = ev.number(args[key]) { return ev.builder.constant([Float(n)], shape: [], exactName: "\(full)/\(key)") }
+                    return try args.tensor(key)
+                }
+                let x = try operand("x"), y = try operand("y")
+                return .tensor(try ev.builder.add(op, [x, y], exactName: full))
             })
         }
         result.append(Builtin("concat", Signature([("values", nil), ("axis", nil), ("name", .string("concat"))]), in: [.tf]) { ev, args in
@@ -124,6 +146,47 @@ extension Library {
                 }
             }
             return .tensor(try ev.builder.add(.reshape(dims.map { $0 ?? -1 }), [x], name: try args.optionalString("name") ?? "Reshape"))
+        })
+        result.append(Builtin("transpose", Signature([("a", nil), ("perm", Value.none), ("name", .string("transpose")), ("conjugate", .bool(false))]), in: [.tf]) { ev, args in
+            let x = try args.tensor("a")
+            let rank = ev.builder.graph[x].shape.rank
+            // TF's default reverses the axes.
+            let perm = args["perm"].isNone ? Array((0..<rank).reversed()) : try args.ints("perm").map { $0 < 0 ? $0 + rank : $0 }
+            return .tensor(try ev.builder.add(.transpose(perm), [x], name: try args.string("name")))
+        })
+        result.append(Builtin("constant", Signature([("value", nil), ("dtype", Value.none), ("shape", Value.none), ("name", .string("Const"))]), in: [.tf]) { ev, args in
+            // A number or a nested list of numbers; with `shape`, a single number fills it.
+            var dims: [Int] = []
+            var values: [Float] = []
+            func flatten(_ v: Value, depth: Int) throws {
+                if let n = ev.number(v) {
+                    values.append(Float(n))
+                    if depth < dims.count { throw args.error("constant's nested lists must be rectangular", argument: "value") }
+                    return
+                }
+                let items = try ev.sequenceItems(v, at: args.range(of: "value"))
+                if depth == dims.count { dims.append(items.count) } else if dims[depth] != items.count {
+                    throw args.error("constant's nested lists must be rectangular", argument: "value")
+                }
+                for item in items { try flatten(item, depth: depth + 1) }
+            }
+            try flatten(args["value"], depth: 0)
+            if !args["shape"].isNone {
+                let shape = try args.ints("shape")
+                let count = shape.reduce(1, *)
+                guard shape.allSatisfy({ $0 >= 0 }), values.count == count || values.count == 1 else {
+                    throw args.error("constant has \(values.count) values, which do not fill shape \(shape)", argument: "shape")
+                }
+                if values.count == 1 { values = [Float](repeating: values[0], count: count) }
+                dims = shape
+            }
+            return .tensor(ev.builder.constant(values, shape: dims, name: try args.string("name")))
+        })
+        result.append(Builtin("get_variable", Signature([("name", nil), ("shape", Value.none), ("dtype", Value.none), ("initializer", Value.none),
+                                                        ("regularizer", Value.none), ("trainable", Value.none)]), in: [.tf]) { ev, args in
+            // A variable of its own, named in the current variable scope, its values from the weights file.
+            guard !args["shape"].isNone else { throw args.error("get_variable needs a shape", argument: "shape") }
+            return .tensor(try ev.builder.variable(try args.string("name"), shape: try args.ints("shape")))
         })
         for name in ["resize_images", "resize_bilinear"] {
             result.append(Builtin(name, Signature([("images", nil), ("size", nil), ("method", .int(0)), ("align_corners", .bool(false)),

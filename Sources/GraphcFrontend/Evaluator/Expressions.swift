@@ -41,6 +41,10 @@ extension Evaluator {
                 return .int(-i)
             case .float(let f): return .float(-f)
             case .bool(let b): return .int(b ? -1 : 0)
+            case .tensor(let t):
+                // TF1: -x is the op Neg, named "Neg".
+                builder.location = e.range.location
+                do { return .tensor(try builder.add(.activation(.negative), [t], name: "Neg")) } catch { throw Diagnostic(error.message, at: e.range) }
             case let v: throw Diagnostic("bad operand type for unary -: '\(v.typeName)'", at: e.range)
             }
         case .plus(let x):

@@ -137,14 +137,17 @@ extension Evaluator {
         }
     }
 
-    /// `tensor + tensor`, `tensor * 0.5`, ...: TF's `add` / `mul` ops (names `add`, `mul`).
+    /// `tensor + tensor`, `tensor * 0.5`, `1 - x`, `x / 255`: TF1's ops, named as TF1 names
+    /// them (`add`, `mul`, `sub`, `truediv`).
     private func tensorBinary(_ op: BinaryOperator, _ l: Value, _ r: Value, at range: SourceRange) throws -> Value? {
-        let kind: Op
+        let kind: Op, opName: String
         switch op {
-        case .add: kind = .add
-        case .mul: kind = .mul
+        case .add: (kind, opName) = (.add, "add")
+        case .mul: (kind, opName) = (.mul, "mul")
+        case .sub: (kind, opName) = (.binary(.sub), "sub")
+        case .div: (kind, opName) = (.binary(.div), "truediv")
         default:
-            throw Diagnostic("operator \(op.rawValue) is not supported on tensors (graphc has add and multiply)", at: range)
+            throw Diagnostic("operator \(op.rawValue) is not supported on tensors (graphc has +, -, * and /)", at: range)
         }
         builder.location = range.location
         switch (l, r) {
@@ -152,7 +155,7 @@ extension Evaluator {
         default: return nil
         }
         // As TF1 names them: the op `mul`, a number operand its constant `mul/y` (or `mul/x`).
-        let name = builder.uniqueName(op == .add ? "add" : "mul")
+        let name = builder.uniqueName(opName)
         func operand(_ v: Value, _ role: String) -> NodeID {
             if case .tensor(let t) = v { return t }
             return builder.constant([Float(number(v)!)], shape: [], exactName: "\(name)/\(role)")

@@ -17,14 +17,30 @@ public struct BiasAddOp: OpSchema {
 
 /// A binary elementwise op with NumPy broadcasting; inputs: a, b.
 public enum BinaryArithmetic: String, Hashable, Sendable, Codable {
-    case add, mul
+    case add, mul, sub, div, max, min
 
-    /// a op b in float32.
+    /// a op b in float32 (max and min: NaN wins, as in TF and ONNX Runtime).
     @inline(__always)
     public func callAsFunction(_ a: Float, _ b: Float) -> Float {
         switch self {
         case .add: return a + b
         case .mul: return a * b
+        case .sub: return a - b
+        case .div: return a / b
+        case .max: return a.isNaN || b.isNaN ? .nan : Swift.max(a, b)
+        case .min: return a.isNaN || b.isNaN ? .nan : Swift.min(a, b)
+        }
+    }
+
+    /// The verb of shape errors: "cannot subtract (2, 3) and (4,)".
+    var verb: String {
+        switch self {
+        case .add: return "add"
+        case .mul: return "multiply"
+        case .sub: return "subtract"
+        case .div: return "divide"
+        case .max: return "take the maximum of"
+        case .min: return "take the minimum of"
         }
     }
 }
@@ -34,6 +50,10 @@ extension BinaryArithmetic: OpSchema {
         switch self {
         case .add: return "Add"
         case .mul: return "Mul"
+        case .sub: return "Sub"
+        case .div: return "RealDiv"
+        case .max: return "Maximum"
+        case .min: return "Minimum"
         }
     }
 
@@ -43,7 +63,7 @@ extension BinaryArithmetic: OpSchema {
     public var inPlaceInputs: [Int] { [1, 0] }
 
     public func inferShape(_ inputs: [TensorShape]) throws(ShapeError) -> TensorShape {
-        try ShapeRules.broadcast(inputs[0], inputs[1], verb: self == .add ? "add" : "multiply")
+        try ShapeRules.broadcast(inputs[0], inputs[1], verb: verb)
     }
 }
 

@@ -34,6 +34,8 @@ public enum Op: Hashable, Sendable, Codable {
     case squeeze(axes: [Int])
     /// Target shape; -1 is inferred, nil is carried over from an unknown batch.
     case reshape([Int?])
+    /// Output axis i is input axis perm[i].
+    case transpose([Int])
     /// TF1 `resize_images` bilinear (align_corners=False, no half-pixel centres).
     case resizeBilinear(height: Int, width: Int)
 
@@ -59,6 +61,7 @@ public enum Op: Hashable, Sendable, Codable {
         case let .squeeze(axes): return SqueezeOp(axes: axes)
         case let .reshape(shape): return ReshapeOp(shape: shape)
         case let .resizeBilinear(h, w): return ResizeBilinearOp(height: h, width: w)
+        case let .transpose(perm): return TransposeOp(permutation: perm)
         }
     }
 

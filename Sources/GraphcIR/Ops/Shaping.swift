@@ -144,3 +144,20 @@ public struct ResizeBilinearOp: OpSchema {
         return TensorShape([x[0], height, width, x[3]])
     }
 }
+
+/// Axis permutation: output axis i is input axis `permutation[i]` (TF's and NumPy's `perm`).
+public struct TransposeOp: OpSchema {
+    public let permutation: [Int]
+
+    public var typeName: String { "Transpose" }
+    public var inputRoles: [InputRole] { [.data] }
+    public var attributes: [String] { ["perm=\(listText(permutation))"] }
+
+    public func inferShape(_ inputs: [TensorShape]) throws(ShapeError) -> TensorShape {
+        let x = inputs[0]
+        guard permutation.count == x.rank, permutation.sorted() == Array(0..<x.rank) else {
+            throw ShapeError("transpose's perm \(listText(permutation)) is not a permutation of the \(x.rank) axes of \(x)")
+        }
+        return TensorShape(permutation.map { x[$0] })
+    }
+}

@@ -11,6 +11,39 @@ enum DataMovementKernel {
         return { concat(inputs: inputs, outer: outer, inner: inner, output: y) }
     }
 
+    static func prepareTranspose(_ c: StepContext) -> Step? {
+        guard case let .transpose(perm) = c.node.op else { return nil }
+        let x = c.input(0), y = c.output, shape = c.inputShape(0), threads = c.threads
+        return { transpose(input: x, shape: shape, permutation: perm, output: y, threads: threads) }
+    }
+
+    /// Writes the output in order, reading the input through the permuted strides; the last
+    /// output axis is the inner loop (contiguous writes), rows split across threads.
+    static func transpose(input: UnsafePointer<Float>, shape: [Int], permutation: [Int], output: UnsafeMutablePointer<Float>, threads: Int) {
+        let rank = shape.count
+        guard rank > 0 else { output[0] = input[0]; return }
+        var inputStrides = [Int](repeating: 1, count: rank)
+        for d in stride(from: rank - 2, through: 0, by: -1) { inputStrides[d] = inputStrides[d + 1] * shape[d + 1] }
+        let outShape = permutation.map { shape[$0] }
+        let strides = permutation.map { inputStrides[$0] }
+        let inner = outShape[rank - 1], innerStride = strides[rank - 1]
+        let rows = outShape.dropLast().reduce(1, *)
+        guard rows > 0, inner > 0 else { return }
+        parallelFor(rows, threads: threads, minimumPerThread: max(1, (1 << 15) / inner)) { range in
+            for row in range {
+                var rem = row, offset = 0
+                var d = rank - 2
+                while d >= 0 {
+                    offset += (rem % outShape[d]) * strides[d]
+                    rem /= outShape[d]
+                    d -= 1
+                }
+                let y = output + row * inner, x = input + offset
+                for j in 0..<inner { y[j] = x[j * innerStride] }
+            }
+        }
+    }
+
     static func preparePad(_ c: StepContext) -> Step? {
         guard case let .pad(pads) = c.node.op else { return nil }
         let x = c.input(0), shape = c.inputShape(0), y = c.output

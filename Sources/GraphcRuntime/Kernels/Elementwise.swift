@@ -42,6 +42,8 @@ enum ElementwiseKernel {
         case let .leakyRelu(alpha): for i in 0..<count { y[i] = x[i] > 0 ? x[i] : alpha * x[i] }
         case .sigmoid: for i in 0..<count { y[i] = 1 / (1 + expf(-x[i])) }
         case .tanh: for i in 0..<count { y[i] = tanhf(x[i]) }
+        case .hardSwish: for i in 0..<count { y[i] = x[i] * min(max(x[i] + 3, 0), 6) * (1 / 6) }
+        case .swish: for i in 0..<count { y[i] = x[i] / (1 + expf(-x[i])) }
         default: for i in 0..<count { y[i] = f(x[i]) }
         }
     }
@@ -82,6 +84,9 @@ enum ElementwiseKernel {
                 switch op {
                 case .add: for i in r { output[i] = a[i] + b[i] }
                 case .mul: for i in r { output[i] = a[i] * b[i] }
+                case .sub: for i in r { output[i] = a[i] - b[i] }
+                case .div: for i in r { output[i] = a[i] / b[i] }
+                case .max, .min: for i in r { output[i] = op(a[i], b[i]) }
                 }
             }
             return
@@ -105,6 +110,9 @@ enum ElementwiseKernel {
                 switch op {
                 case .add: for j in 0..<inner { y[j] = a[ao + j * aInner] + b[bo + j * bInner] }
                 case .mul: for j in 0..<inner { y[j] = a[ao + j * aInner] * b[bo + j * bInner] }
+                case .sub: for j in 0..<inner { y[j] = a[ao + j * aInner] - b[bo + j * bInner] }
+                case .div: for j in 0..<inner { y[j] = a[ao + j * aInner] / b[bo + j * bInner] }
+                case .max, .min: for j in 0..<inner { y[j] = op(a[ao + j * aInner], b[bo + j * bInner]) }
                 }
             }
         }

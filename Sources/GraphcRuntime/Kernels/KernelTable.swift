@@ -17,6 +17,7 @@ enum KernelTable {
         case .concat: return DataMovementKernel.prepareConcat
         case .pad: return DataMovementKernel.preparePad
         case .resizeBilinear: return DataMovementKernel.prepareResize
+        case .transpose: return DataMovementKernel.prepareTranspose
         case .batchNorm: return unlowered
         }
     }
@@ -36,6 +37,7 @@ enum KernelTable {
         case .concat: return ReferenceKernels.prepareConcat
         case .pad: return ReferenceKernels.preparePad
         case .resizeBilinear: return ReferenceKernels.prepareResize
+        case .transpose: return ReferenceKernels.prepareTranspose
         case .batchNorm: return unlowered
         }
     }

@@ -125,10 +125,17 @@ public enum ReferenceKernels {
         case .tanh: return Foundation.tanh(v)
         case let .leakyRelu(alpha): return v > 0 ? v : Double(alpha) * v
         case let .elu(alpha): return v > 0 ? v : Double(alpha) * Foundation.expm1(v)
+        case let .hardSigmoid(alpha, beta): return Swift.max(0, Swift.min(1, Double(alpha) * v + Double(beta)))
+        case .hardSwish: return v * Swift.min(Swift.max(v + 3, 0), 6) / 6
+        case .swish: return v / (1 + Foundation.exp(-v))
+        case let .gelu(tanh):
+            if tanh { return 0.5 * v * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (v + 0.044715 * v * v * v))) }
+            return 0.5 * v * (1 + Foundation.erf(v / 2.0.squareRoot()))
+        case .negative: return -v
         }
     }
 
-    /// a + b or a * b with NumPy broadcasting, index by index.
+    /// a op b with NumPy broadcasting, index by index, in double precision.
     public static func binary(_ op: BinaryArithmetic, _ a: UnsafePointer<Float>, _ ashape: [Int], _ b: UnsafePointer<Float>, _ bshape: [Int],
                               _ y: UnsafeMutablePointer<Float>, _ yshape: [Int]) {
         let rank = yshape.count
@@ -144,9 +151,14 @@ public enum ReferenceKernels {
                 ai = ai * pa[d] + (pa[d] == 1 ? 0 : index[d])
                 bi = bi * pb[d] + (pb[d] == 1 ? 0 : index[d])
             }
+            let u = Double(a[ai]), v = Double(b[bi])
             switch op {
-            case .add: y[i] = a[ai] + b[bi]
-            case .mul: y[i] = a[ai] * b[bi]
+            case .add: y[i] = Float(u + v)
+            case .mul: y[i] = Float(u * v)
+            case .sub: y[i] = Float(u - v)
+            case .div: y[i] = Float(u / v)
+            case .max: y[i] = u.isNaN || v.isNaN ? .nan : Float(Swift.max(u, v))
+            case .min: y[i] = u.isNaN || v.isNaN ? .nan : Float(Swift.min(u, v))
             }
         }
     }
@@ -257,6 +269,28 @@ public enum ReferenceKernels {
             let value = at(y0, x0) * (1 - dy) * (1 - dx) + at(y0, x1) * (1 - dy) * dx + at(y1, x0) * dy * (1 - dx) + at(y1, x1) * dy * dx
             y[((b * oh + oy) * ow + ox) * c + ch] = Float(value)
         } } } }
+    }
+}
+
+extension ReferenceKernels {
+    /// y[j] = x[i] where j's index along output axis a is i's index along axis perm[a].
+    public static func transpose(_ x: UnsafePointer<Float>, _ xs: [Int], _ perm: [Int], _ y: UnsafeMutablePointer<Float>) {
+        let rank = xs.count
+        let count = xs.reduce(1, *)
+        let ys = perm.map { xs[$0] }
+        for j in 0..<count {
+            var rem = j
+            var index = [Int](repeating: 0, count: rank)  // input index
+            for a in stride(from: rank - 1, through: 0, by: -1) { index[perm[a]] = rem % ys[a]; rem /= ys[a] }
+            var i = 0
+            for d in 0..<rank { i = i * xs[d] + index[d] }
+            y[j] = x[i]
+        }
+    }
+
+    static func prepareTranspose(_ c: StepContext) -> Step? {
+        guard case let .transpose(perm) = c.node.op else { return nil }
+        return { transpose(c.input(0), c.inputShape(0), perm, c.output) }
     }
 }
 
