@@ -84,7 +84,8 @@ let package = Package(
         ),
         .testTarget(
             name: "GraphcONNXTests",
-            dependencies: ["GraphcONNX", "GraphcFrontend", "GraphcIR", "GraphcTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: ["GraphcONNX", "GraphcFrontend", "GraphcIR", "GraphcCompiler", "GraphcRuntime", "GraphcFormats", "GraphcTestSupport",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .testTarget(name: "GraphcCLITests", dependencies: ["graphc", "GraphcFormats", "GraphcTestSupport"]),
     ]

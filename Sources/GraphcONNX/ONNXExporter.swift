@@ -394,6 +394,7 @@ public struct ONNXExporter {
         case .hardSwish: return add("HardSwish", [input], output)
         case .swish: return add("Mul", [input, add("Sigmoid", [input], output + "/Sigmoid")], output)
         case .negative: return add("Neg", [input], output)
+        case .erf: return add("Erf", [input], output)
         case let .gelu(tanh):
             // Opset 13 has no Gelu: x/2 * (1 + erf(x / √2)), or x/2 * (1 + tanh(√(2/π) (x + 0.044715 x³))), spelled out.
             let inner: String

@@ -15,10 +15,31 @@ public enum Repository {
     /// `relative` (`Graphs/resnet18.graph`) as an absolute path.
     public static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
-    /// A new empty folder under the system's temporary folder.
+    /// A new empty folder under the system's temporary folder, removed when the test process
+    /// exits (suites are structs made once per test, with no teardown of their own).
     public static func temporaryFolder(_ prefix: String) -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        TemporaryFolders.remember(url)
         return url
+    }
+}
+
+/// The folders `Repository.temporaryFolder` made, removed at exit.
+enum TemporaryFolders {
+    nonisolated(unsafe) private static var folders: [URL] = []
+    private static let lock = NSLock()
+    private static let registered: Void = { atexit { TemporaryFolders.removeAll() } }()
+
+    static func remember(_ url: URL) {
+        lock.lock(); defer { lock.unlock() }
+        _ = registered
+        folders.append(url)
+    }
+
+    static func removeAll() {
+        lock.lock(); defer { lock.unlock() }
+        for url in folders { try? FileManager.default.removeItem(at: url) }
+        folders.removeAll()
     }
 }

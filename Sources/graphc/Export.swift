@@ -41,9 +41,10 @@ struct Export: ParsableCommand {
         try reportingErrors { try Compiler.checkWeightBudget(evaluated, options: CompileOptions(batch: graph.batch)) }
         let store = try reportingErrors { () throws -> WeightStore in
             if let weights { return try WeightStore.load(safetensors: weights, for: evaluated) }
+            if graph.isONNX { return try graph.importedONNX().weightStore() }
             return WeightStore.initialize(evaluated, seed: seed)
         }
-        if weights == nil { Stderr.write("graphc: note: no --weights: the model holds seeded initial values (seed \(seed))\n") }
+        if weights == nil, !graph.isONNX { Stderr.write("graphc: note: no --weights: the model holds seeded initial values (seed \(seed))\n") }
         let name = URL(fileURLWithPath: graph.file).deletingPathExtension().lastPathComponent
         let data: Data
         do {

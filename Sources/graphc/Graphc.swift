@@ -8,7 +8,7 @@ struct Graphc: ParsableCommand {
         abstract: "A static computation-graph compiler for convolutional networks.",
         discussion: "Graph files are Python-flavoured, TF1-slim style network definitions; see Docs/Language.md.",
         version: "0.1.0",
-        subcommands: [Shapes.self, Dump.self, Dot.self, Plan.self, Compile.self, Run.self, Bench.self, Vars.self, Init.self, Convert.self, Export.self]
+        subcommands: [Shapes.self, Dump.self, Dot.self, Plan.self, Compile.self, Run.self, Bench.self, Vars.self, Init.self, Convert.self, Import.self, Export.self]
     )
 
     /// Every user error exits with status 1, its message first (ArgumentParser would use 64 for

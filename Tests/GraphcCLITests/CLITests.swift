@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GraphcTestSupport
 
 /// `graphc` as a user runs it: the built executable, its output and its exit status.
 @Suite struct CLITests {
@@ -16,11 +17,7 @@ import Testing
     }()
 
     /// A new empty folder for a test's files.
-    static func temporaryFolder(_ prefix: String) -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func temporaryFolder(_ prefix: String) -> URL { Repository.temporaryFolder(prefix) }
 
     /// The graphc built beside this test bundle.
     static let executable: URL = {
@@ -112,3 +109,4 @@ import Testing
         #expect(lines.last?.hasPrefix("outputs: %") == true)
     }
 }
+

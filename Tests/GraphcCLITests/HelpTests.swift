@@ -4,7 +4,7 @@ import Testing
 
 /// Every subcommand's `--help`, pinned as text: a changed option or description shows as a diff.
 @Suite struct HelpTests {
-    static let subcommands = ["shapes", "dump", "dot", "plan", "compile", "run", "bench", "vars", "init", "convert", "export"]
+    static let subcommands = ["shapes", "dump", "dot", "plan", "compile", "run", "bench", "vars", "init", "convert", "import", "export"]
 
     /// `graphc [subcommand] --help` at a fixed width of 100 columns.
     func help(_ subcommand: String?) throws -> String {

@@ -1,17 +1,14 @@
 import Foundation
 import GraphcFormats
 import GraphcIR
+import GraphcTestSupport
 import Testing
 @testable import GraphcRuntime
 
 /// Safetensors and .npy files, built byte by byte in the tests (not by graphc's writers), read
 /// back; every corruption is an error naming the file and what is wrong.
 @Suite struct FormatTests {
-    let folder: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("graphc-formats-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }()
+    let folder = Repository.temporaryFolder("graphc-formats")
 
     func file(_ name: String, _ bytes: [UInt8]) throws -> String {
         let url = folder.appendingPathComponent(name)

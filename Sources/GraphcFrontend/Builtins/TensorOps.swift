@@ -31,6 +31,7 @@ extension Library {
             }),
             ("gelu", [("features", nil), ("approximate", .bool(false))], [.nn], { .gelu(tanh: try $0.bool("approximate")) }),
             ("negative", [("x", nil)], [.tf], { _ in .negative }),
+            ("erf", [("x", nil)], [.tf], { _ in .erf }),
         ]
         for (name, parameters, namespaces, make) in activations {
             result.append(Builtin(name, Signature(parameters + [("name", Value.none)]), in: namespaces) { ev, args in

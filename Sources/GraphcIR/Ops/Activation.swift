@@ -28,6 +28,8 @@ public enum Activation: Hashable, Sendable, Codable {
     case gelu(tanh: Bool)
     /// -x
     case negative
+    /// The error function (how exporters spell GELU: x/2 * (1 + erf(x / √2)))
+    case erf
 
     /// The name in fused epilogues and the DSL (`relu6`).
     public var name: String {
@@ -43,6 +45,7 @@ public enum Activation: Hashable, Sendable, Codable {
         case .swish: return "swish"
         case let .gelu(tanh): return tanh ? "gelu(approximate=True)" : "gelu"
         case .negative: return "negative"
+        case .erf: return "erf"
         }
     }
 
@@ -63,6 +66,7 @@ public enum Activation: Hashable, Sendable, Codable {
             if tanh { return 0.5 * x * (1 + tanhf(0.7978845608 * (x + 0.044715 * x * x * x))) }
             return 0.5 * x * (1 + erff(x * 0.70710678118))
         case .negative: return -x
+        case .erf: return erff(x)
         }
     }
 }
@@ -81,6 +85,7 @@ extension Activation: OpSchema {
         case .swish: return "Swish"
         case .gelu: return "Gelu"
         case .negative: return "Neg"
+        case .erf: return "Erf"
         }
     }
 
@@ -91,7 +96,7 @@ extension Activation: OpSchema {
     /// Its parameters, as `graphc dump` prints them.
     public var attributes: [String] {
         switch self {
-        case .relu, .relu6, .sigmoid, .tanh, .hardSwish, .swish, .negative: return []
+        case .relu, .relu6, .sigmoid, .tanh, .hardSwish, .swish, .negative, .erf: return []
         case let .hardSigmoid(alpha, beta): return ["alpha=\(IRPrinter.formatFloat(alpha))", "beta=\(IRPrinter.formatFloat(beta))"]
         case let .gelu(tanh): return tanh ? ["approximate=tanh"] : []
         case let .leakyRelu(alpha): return ["alpha=\(IRPrinter.formatFloat(alpha))"]

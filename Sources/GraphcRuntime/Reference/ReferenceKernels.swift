@@ -132,6 +132,7 @@ public enum ReferenceKernels {
             if tanh { return 0.5 * v * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (v + 0.044715 * v * v * v))) }
             return 0.5 * v * (1 + Foundation.erf(v / 2.0.squareRoot()))
         case .negative: return -v
+        case .erf: return Foundation.erf(v)
         }
     }
 

@@ -4,11 +4,12 @@ import GraphcDiagnostics
 import GraphcFormats
 import GraphcFrontend
 import GraphcIR
+import GraphcONNX
 
 /// The options every command that reads a graph shares, and the one place that decides
 /// whether FILE is a graph file or a compiled plan.
 struct GraphOptions: ParsableArguments {
-    @Argument(help: "The graph file (.graph) or compiled plan (.gplan).")
+    @Argument(help: "The graph file (.graph), ONNX model (.onnx) or compiled plan (.gplan).")
     var file: String
 
     @Option(name: .customShort("D"), help: ArgumentHelp("Define a flag the graph reads with flag(name, default), e.g. -D depth=152.", valueName: "name=value"))
@@ -39,6 +40,22 @@ struct GraphOptions: ParsableArguments {
 
     /// Whether FILE is a compiled plan rather than a graph file.
     var isPlan: Bool { file.hasSuffix(".gplan") }
+
+    /// Whether FILE is an ONNX model, read as the graph file `graphc import` would write.
+    var isONNX: Bool { file.lowercased().hasSuffix(".onnx") }
+
+    /// The ONNX model translated (once per process), or the import error on stderr and exit 1.
+    func importedONNX() throws -> ImportedModel {
+        if let cached = ONNXImports.cache[file] { return cached }
+        do {
+            let model = try ONNXImporter.importModel(path: file)
+            ONNXImports.cache[file] = model
+            return model
+        } catch {
+            Stderr.write("graphc: error: \(error.message)\n")
+            throw ExitCode(1)
+        }
+    }
 
     func parsedDefinitions() throws -> [(name: String, value: String)] {
         try definitions.map { d in
@@ -95,8 +112,14 @@ struct GraphOptions: ParsableArguments {
         options.maxSteps = maxSteps
         options.maxStepsHint = "raise it with --max-steps"
         if !printing { options.printSink = { _ in } }
-        do {
-            let result = try GraphFile.evaluate(path: file, options: options)
+        let onnxSource = isONNX ? try importedONNX().source : nil
+        do throws(DiagnosticError) {
+            let result: EvaluationResult
+            if let onnxSource {
+                result = try GraphFile.evaluate(source: onnxSource, path: file, options: options)
+            } else {
+                result = try GraphFile.evaluate(path: file, options: options)
+            }
             for w in result.warnings { Stderr.write(w.rendered()) }
             if let batch = options.batch, !result.batchUsed {
                 Stderr.write("graphc: warning: --batch \(batch) has no effect: no placeholder has an unknown batch dimension\n")
@@ -133,6 +156,12 @@ struct InputFile {
             return named
         }
     }
+}
+
+/// ONNX models already translated in this process, by path: a command that evaluates its
+/// file and then loads its weights reads the model once.
+enum ONNXImports {
+    nonisolated(unsafe) static var cache: [String: ImportedModel] = [:]
 }
 
 enum Stderr {

@@ -3,6 +3,7 @@ import GraphcCompiler
 import GraphcFormats
 import GraphcFrontend
 import GraphcIR
+import GraphcONNX
 import GraphcPasses
 
 /// What a command needs to get a compiled model: every subcommand that optimizes, plans, runs
@@ -59,12 +60,14 @@ struct ModelRequest {
         let fed = try feeds(evaluated.placeholders.map(\.name))
         options.inputShapes = fed.mapValues(\.shape)
         try reportingErrors { try Compiler.checkWeightBudget(evaluated, options: options) }
+        if graph.isONNX, weights != nil { throw failure("--weights applies to graph files; \(graph.file) holds its weights") }
         let store = try reportingErrors { () throws -> WeightStore in
             if let weights { return try WeightStore.load(safetensors: weights, for: evaluated) }
+            if graph.isONNX { return try graph.importedONNX().weightStore() }
             return valuesMatter ? WeightStore.initialize(evaluated, seed: seed) : WeightStore.zeros(for: evaluated)
         }
         let model = try reportingErrors { try Compiler.compile(evaluated, weights: store, source: graph.file, options: options, observe: observe) }
-        return (model, weights == nil ? evaluated.variables.count : nil, fed)
+        return (model, weights == nil && !graph.isONNX ? evaluated.variables.count : nil, fed)
     }
 
     private func failure(_ message: String) -> Error {
