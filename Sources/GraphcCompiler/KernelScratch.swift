@@ -24,11 +24,22 @@ public enum KernelScratch {
 
     /// Floats of scratch `node` needs, nil when it needs none.
     public static func elements(_ node: Node, _ shapes: [[Int]]) -> Int? {
-        im2colElements(node, shapes) ?? winogradElements(node, shapes)
+        im2colElements(node, shapes) ?? winogradElements(node, shapes) ?? transposedElements(node, shapes)
+    }
+
+    /// Floats of scratch a transposed convolution needs: the `[kh * kw * Cout]` patches of a
+    /// block of input pixels (all of them when that fits `maxTileElements`, else at least 64).
+    public static func transposedElements(_ node: Node, _ shapes: [[Int]]) -> Int? {
+        guard case .conv2dTranspose = node.op else { return nil }
+        let w = shapes[node.inputs[1]], x = shapes[node.inputs[0]]
+        let patch = w[0] * w[1] * w[2], m = x[0] * x[1] * x[2]
+        guard patch > 0, m > 0 else { return nil }
+        return min(m, max(64, maxTileElements / patch)) * patch
     }
 
     /// The least scratch `node`'s kernel can work in: one unfolded row, or one tile's transforms.
     public static func minimumElements(_ node: Node, _ shapes: [[Int]]) -> Int {
+        if case .conv2dTranspose = node.op { let w = shapes[node.inputs[1]]; return w[0] * w[1] * w[2] }
         guard case let .conv2d(a) = node.op, !a.isGrouped else { return 0 }
         let w = shapes[node.inputs[1]]
         if let algorithm = a.algorithm { return algorithm.transform.positions * (w[2] + w[3]) }

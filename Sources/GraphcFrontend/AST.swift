@@ -108,4 +108,6 @@ enum StmtKind {
     /// `from a import b as c, d` (`names` nil for `*`).
     case fromImport(module: String, names: [(name: String, alias: String?, range: SourceRange)]?)
     case assert(Expr, Expr?)
+    /// `raise ValueError('...')`: stops evaluation with that error at the statement.
+    case raise(Expr?)
 }

@@ -100,7 +100,7 @@ struct Parser {
         case .keyword("while"): return [try parseWhile()]
         case .keyword("with"): return [try parseWith()]
         case .indent: throw Diagnostic("unexpected indent", at: range(of: peek))
-        case .keyword(let k) where ["class", "try", "except", "finally", "raise", "global", "nonlocal", "yield", "del"].contains(k):
+        case .keyword(let k) where ["class", "try", "except", "finally", "global", "nonlocal", "yield", "del"].contains(k):
             throw Diagnostic("'\(k)' is not supported in graph files (see Docs/Language.md)", at: range(of: peek))
         default:
             var stmts = [try parseSimpleStatement()]
@@ -126,6 +126,10 @@ struct Parser {
             return Stmt(.return(value), range(start, lastEnd))
         }
         if isKeyword("import") || isKeyword("from") { return try parseImport() }
+        if accept(keyword: "raise") {
+            let value = peek.kind == .newline || isOp(";") ? nil : try parseExpression()
+            return Stmt(.raise(value), range(start, lastEnd))
+        }
         if accept(keyword: "assert") {
             let condition = try parseExpression()
             let message = accept(op: ",") ? try parseExpression() : nil

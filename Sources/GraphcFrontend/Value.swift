@@ -106,6 +106,8 @@ final class Module {
 /// What `with` can enter.
 enum ContextManager {
     case variableScope(name: String?, defaultName: String)
+    /// `variable_scope(sc)` with a scope object: its variable scope again (the full name).
+    case reenteredVariableScope(String)
     case nameScope(String?)
     case argScope(ArgScope)
 }

@@ -77,6 +77,16 @@ public final class GraphBuilder {
         return full
     }
 
+    /// Enters the variable scope `full` again, as TF does for `variable_scope(scope_object)`:
+    /// variables go under `full` itself, and ops under a new name scope named after its last
+    /// part, opened where the code now is (slim's MobileNet v1 makes ops
+    /// `MobilenetV1/MobilenetV1/Conv2d_0/...` this way).
+    public func reenterVariableScope(_ full: String) {
+        stack.append((nameScope, variableScope))
+        variableScope = full
+        nameScope = uniqueName(String(full.split(separator: "/").last ?? ""))
+    }
+
     /// Leaves the innermost scope. Leaving a variable scope forgets how often its sub-scopes
     /// were opened, as TF's `close_variable_subscopes` does.
     public func popScope() {

@@ -25,6 +25,24 @@ extension GraphBuilder {
         }
     }
 
+    /// `slim.conv2d_transpose`: weights `[kh, kw, num_outputs, cin]` (op `conv2d_transpose`) in
+    /// `scope` (default `Conv2d_transpose`), then the normalizer or biases and the activation.
+    /// Explicit `padding` crops that many pixels from each side and `outputPadding` adds rows
+    /// at the bottom and right, as PyTorch's `ConvTranspose2d` does.
+    public func conv2dTranspose(_ input: NodeID, numOutputs: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1), padding: Padding = .same,
+                                outputPadding: (Int, Int) = (0, 0), biases: Bool = true, normalizer: LayerFunction? = nil,
+                                activation: LayerFunction? = nil, scope: String? = nil) throws -> NodeID {
+        let cin = try checkConvolution("conv2d_transpose", input, kernel: kernel, stride: stride, rate: (1, 1))
+        try checkPositive(numOutputs, "num_outputs")
+        return try withVariableScope(scope, defaultName: "Conv2d_transpose") {
+            let w = try variable("weights", shape: [kernel.0, kernel.1, numOutputs, cin])
+            let attrs = Conv2DTransposeAttributes(strideH: stride.0, strideW: stride.1, padding: padding,
+                                                  outputPaddingH: outputPadding.0, outputPaddingW: outputPadding.1)
+            let y = try add(.conv2dTranspose(attrs), [input, w], name: "conv2d_transpose")
+            return try finishLayer(y, numOutputs: numOutputs, biases: biases, normalizer: normalizer, activation: activation)
+        }
+    }
+
     /// `slim.separable_conv2d`: a depthwise convolution with `depthwise_weights`
     /// `[kh, kw, cin, depthMultiplier]` (op `depthwise`), then, when `numOutputs` is given, a
     /// 1x1 convolution with `pointwise_weights` `[1, 1, cin * depthMultiplier, numOutputs]`

@@ -261,6 +261,26 @@ public struct ONNXExporter {
             ])
             out = try epilogue(node, a.epilogue, after: out, bias: false, nchwLayout: true)
             isNCHW[node.id] = true
+        case let .conv2dTranspose(a):
+            let w = dims(node.inputs[1])
+            let hwoi = try values(node.inputs[1], of: node)
+            let (kh, kw, cout, cin) = (w[0], w[1], w[2], w[3])
+            var iohw = [Float](repeating: 0, count: hwoi.count)
+            for y in 0..<kh { for xx in 0..<kw { for o in 0..<cout { for i in 0..<cin {
+                iohw[((i * cout + o) * kh + y) * kw + xx] = hwoi[((y * kw + xx) * cout + o) * cin + i]
+            } } } }
+            let s = graph[x].shape
+            guard let inH = s[1], let inW = s[2] else { throw unsupported(node, "a transposed convolution of an input with unknown size") }
+            let v = a.crop(input: inH, kernel: kh, stride: a.strideH, vertical: true), h = a.crop(input: inW, kernel: kw, stride: a.strideW, vertical: false)
+            var inputs = [try nchw(x), constant(graph[node.inputs[1]].name + "/IOHW", dims: [cin, cout, kh, kw], iohw)]
+            if let b = node.input(.bias) { inputs.append(try source(b)) }
+            // Zero rows added at the end are ONNX's output_padding.
+            let out = add("ConvTranspose", inputs, node.name + (a.epilogue.residual || a.epilogue.activation != nil ? "/ConvTranspose" : ""), [
+                ints("kernel_shape", [kh, kw]), ints("strides", [a.strideH, a.strideW]),
+                ints("pads", [v.before, h.before, max(v.after, 0), max(h.after, 0)]), ints("output_padding", [max(-v.after, 0), max(-h.after, 0)]),
+            ])
+            _ = try epilogue(node, a.epilogue, after: out, bias: false, nchwLayout: true)
+            isNCHW[node.id] = true
         case .biasAdd:
             if rank4 {
                 add("Add", [try nchw(x), try channelVector(node.inputs[1], of: node)], node.name)
@@ -350,15 +370,17 @@ public struct ONNXExporter {
         case let .reshape(shape):
             // A nil dimension is the unknown batch carried over: ONNX's 0 copies it from the input.
             add("Reshape", [try nhwc(x), int64s(node.name + "/shape", shape.map { $0 ?? 0 })], node.name)
-        case let .resizeBilinear(h, w):
+        case let .resize(a):
             let s = graph[x].shape
             guard let inH = s[1], let inW = s[2], let c = s[3] else { throw unsupported(node, "resize of an input with unknown size") }
-            let attributes = [string("mode", "linear"), string("coordinate_transformation_mode", "asymmetric")]
-            if let n = s[0] {
+            var attributes = [string("mode", a.method == .bilinear ? "linear" : "nearest"), string("coordinate_transformation_mode", a.coordinates.rawValue)]
+            if a.method == .nearest { attributes.append(string("nearest_mode", a.rounding.rawValue)) }
+            let (h, w) = (a.height, a.width)
+            if a.scaleH == nil, let n = s[0] {
                 // Sizes, not scales: ONNX floors in * scale, which a rounded float scale can make one short.
                 add("Resize", [try nchw(x), "", "", int64s(node.name + "/sizes", [n, c, h, w])], node.name, attributes)
             } else {
-                let scales = constant(node.name + "/scales", dims: [4], [1, 1, Float(h) / Float(inH), Float(w) / Float(inW)])
+                let scales = constant(node.name + "/scales", dims: [4], [1, 1, a.scaleH ?? Float(h) / Float(inH), a.scaleW ?? Float(w) / Float(inW)])
                 add("Resize", [try nchw(x), "", scales], node.name, attributes)
             }
             isNCHW[node.id] = true

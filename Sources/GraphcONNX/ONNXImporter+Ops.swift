@@ -26,6 +26,8 @@ extension ONNXTranslation {
         case "Concat": return { try $0.concat($1) }
         case "Softmax": return { try $0.softmax($1) }
         case "Pad": return { try $0.pad($1) }
+        case "Resize", "Upsample": return { try $0.resize($1) }
+        case "ConvTranspose": return { try $0.convTranspose($1) }
         case "Identity", "Dropout": return { try $0.identity($1) }
         case "Constant": return { try $0.constantNode($1) }
         case "Shape": return { try $0.shape($1) }
@@ -50,11 +52,7 @@ extension ONNXTranslation {
         let strides = ints(node, "strides") ?? [1, 1], dilations = ints(node, "dilations") ?? [1, 1]
         guard strides.count == 2, dilations.count == 2 else { throw ONNXUnsupported("strides and dilations must have 2 values") }
         let padding = try windowPadding(node, x, window: ((kh - 1) * dilations[0] + 1, (kw - 1) * dilations[1] + 1), strides: strides, tfSame: true)
-        let oihw = w.floats
-        var hwio = [Float](repeating: 0, count: oihw.count)
-        for o in 0..<cout { for i in 0..<perGroup { for y in 0..<kh { for xx in 0..<kw {
-            hwio[((y * kw + xx) * perGroup + i) * cout + o] = oihw[((o * perGroup + i) * kh + y) * kw + xx]
-        } } } }
+        let hwio = Self.kernelsLast(w)
         let bias = try constant(node, 2)
         let scope = scope(node, weight: node.input[1])
         let (activation, activationText, outName) = fusedActivation(after: node)
@@ -78,6 +76,63 @@ extension ONNXTranslation {
             guard bias.count == cout else { throw ONNXImportError("the bias has \(bias.count) values for \(cout) output channels") }
             weights.append((scope + "/biases", HostTensor(shape: [cout], data: bias.floats)))
         }
+    }
+
+    /// ONNX's `[A, B, kh, kw]` convolution weights as `[kh, kw, B, A]`: OIHW to slim's HWIO
+    /// for Conv, and IOHW to slim's `[kh, kw, Cout, Cin]` for ConvTranspose.
+    static func kernelsLast(_ w: ONNXConstant) -> [Float] {
+        let (a, b, kh, kw) = (w.dims[0], w.dims[1], w.dims[2], w.dims[3])
+        let source = w.floats
+        var result = [Float](repeating: 0, count: source.count)
+        for i in 0..<a { for j in 0..<b { for y in 0..<kh { for x in 0..<kw {
+            result[((y * kw + x) * b + j) * a + i] = source[((i * b + j) * kh + y) * kw + x]
+        } } } }
+        return result
+    }
+
+    mutating func convTranspose(_ node: Onnx_NodeProto) throws {
+        let x = try tensor(node, 0)
+        guard rank(x) == 4 else { throw ONNXUnsupported("only 2-D transposed convolutions (4-D inputs) are supported") }
+        guard let w = try constant(node, 1), w.dims.count == 4 else { throw ONNXUnsupported("only constant 4-D weights are supported") }
+        let (cin, cout, kh, kw) = (w.dims[0], w.dims[1], w.dims[2], w.dims[3])
+        guard int(node, "group", 1) == 1 else { throw ONNXUnsupported("grouped transposed convolution") }
+        guard (ints(node, "dilations") ?? [1, 1]) == [1, 1] else { throw ONNXUnsupported("dilated transposed convolution") }
+        if attribute(node, "output_shape") != nil { throw ONNXUnsupported("ConvTranspose with output_shape (give pads instead)") }
+        let strides = ints(node, "strides") ?? [1, 1]
+        let outputPadding = ints(node, "output_padding") ?? [0, 0]
+        guard strides.count == 2, outputPadding.count == 2 else { throw ONNXImportError("strides and output_padding must have 2 values") }
+        var pads = ints(node, "pads") ?? [0, 0, 0, 0]
+        let autoPad = string(node, "auto_pad", "NOTSET")
+        if autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" {
+            let s = onnxShape(x)
+            guard let h = s[2], let wd = s[3] else { throw ONNXUnsupported("\(autoPad) of an input of unknown size") }
+            func split(_ input: Int, _ k: Int, _ stride: Int, _ extra: Int) -> (Int, Int) {
+                let total = max(stride * (input - 1) + extra + k - input * stride, 0)
+                return autoPad == "SAME_UPPER" ? (total / 2, total - total / 2) : (total - total / 2, total / 2)
+            }
+            let (t, b) = split(h, kh, strides[0], outputPadding[0]), (l, r) = split(wd, kw, strides[1], outputPadding[1])
+            pads = [t, l, b, r]
+        } else if autoPad != "NOTSET" && autoPad != "VALID" {
+            throw ONNXImportError("auto_pad '\(autoPad)' is not an ONNX padding mode")
+        }
+        guard pads.count == 4 else { throw ONNXImportError("pads must have 4 values") }
+        let padding = Padding.explicit(top: pads[0], bottom: pads[2], left: pads[1], right: pads[3])
+        let hwoi = Self.kernelsLast(w)
+        let bias = try constant(node, 2)
+        let scope = scope(node, weight: node.input[1])
+        let (activation, activationText, outName) = fusedActivation(after: node)
+        let b = builder
+        let id = try ONNXImportError.wrap {
+            try b.conv2dTranspose(x.id, numOutputs: cout, kernel: (kh, kw), stride: (strides[0], strides[1]), padding: padding,
+                                  outputPadding: (outputPadding[0], outputPadding[1]), biases: bias != nil,
+                                  activation: activation.map { f in { try b.add(.activation(f), [$0], name: f.typeName) } }, scope: scope)
+        }
+        var call = "conv2d_transpose(\(x.name), \(cout), [\(kh), \(kw)], stride=\(pythonList(strides)), padding=\(paddingText(padding))"
+        if outputPadding != [0, 0] { call += ", output_padding=\(pythonList(outputPadding))" }
+        call += ", activation_fn=\(activationText)\(bias == nil ? ", biases_initializer=None" : ""), scope=\(quote(scope)))"
+        values[outName] = emit(id, hint: scope, call)
+        weights.append((scope + "/weights", HostTensor(shape: [kh, kw, cout, cin], data: hwoi)))
+        if let bias { weights.append((scope + "/biases", HostTensor(shape: [cout], data: bias.floats))) }
     }
 
     mutating func batchNorm(_ node: Onnx_NodeProto) throws {
@@ -560,6 +615,73 @@ extension ONNXTranslation {
         var pairs = (0..<r).map { [pads[$0], pads[$0 + r]] }
         if r == 4 { pairs = [0, 2, 3, 1].map { pairs[$0] } }
         bind(node, try add(.pad(pairs), [x.id], name: "Pad"), "pad(\(x.name), \(pythonList(pairs.map { pythonList($0) })))")
+    }
+
+    mutating func resize(_ node: Onnx_NodeProto) throws {
+        let x = try tensor(node, 0)
+        guard rank(x) == 4 else { throw ONNXUnsupported("resizing a \(rank(x))-D value (graphc resizes images)") }
+        let shape = onnxShape(x)
+        guard let inH = shape[2], let inW = shape[3] else { throw ONNXUnsupported("resizing an image of unknown size") }
+        let method: ResizeAttributes.Method
+        switch string(node, "mode", "nearest") {
+        case "nearest": method = .nearest
+        case "linear", "bilinear": method = .bilinear
+        case let other: throw ONNXUnsupported("\(other) interpolation")
+        }
+        // Upsample and opset 10's Resize take scales and map asymmetrically.
+        let legacy = node.opType == "Upsample" || opset < 11
+        var coordinates = ResizeAttributes.Coordinates.asymmetric
+        var rounding = ResizeAttributes.Rounding.floor
+        if !legacy {
+            let mode = string(node, "coordinate_transformation_mode", "half_pixel")
+            guard let c = ResizeAttributes.Coordinates(rawValue: mode) else { throw ONNXUnsupported("coordinate_transformation_mode '\(mode)'") }
+            coordinates = c
+            let nearestMode = string(node, "nearest_mode", "round_prefer_floor")
+            guard let r = ResizeAttributes.Rounding(rawValue: nearestMode) else { throw ONNXUnsupported("nearest_mode '\(nearestMode)'") }
+            rounding = r
+            if int(node, "antialias", 0) != 0 { throw ONNXUnsupported("antialiased resizing") }
+            if int(node, "exclude_outside", 0) != 0 { throw ONNXUnsupported("exclude_outside") }
+            if ints(node, "axes") != nil { throw ONNXUnsupported("Resize with axes") }
+        }
+        var scales: [Float]?
+        var sizes: [Int]?
+        if node.opType == "Upsample", opset < 9 {
+            scales = attribute(node, "scales")?.floats
+        } else {
+            let scaleInput = legacy ? 1 : 2
+            if let c = try constant(node, scaleInput), c.count > 0 { scales = c.floats }
+            if !legacy, let c = try constant(node, 3), c.count > 0 { sizes = c.ints.map { Int($0 ?? -1) } }
+        }
+        let height: Int, width: Int
+        var scaleH: Float?, scaleW: Float?
+        if let sizes {
+            guard sizes.count == 4, sizes[0] == shape[0] ?? sizes[0], sizes[1] == shape[1] ?? sizes[1], sizes[2] > 0, sizes[3] > 0 else {
+                throw ONNXUnsupported("resizing to sizes \(sizes) (only height and width may change)")
+            }
+            (height, width) = (sizes[2], sizes[3])
+        } else if let scales {
+            guard scales.count == 4, scales[0] == 1, scales[1] == 1, scales[2] > 0, scales[3] > 0 else {
+                throw ONNXUnsupported("resizing by scales \(scales) (only height and width may change)")
+            }
+            (height, width) = (Int((Float(inH) * scales[2]).rounded(.down)), Int((Float(inW) * scales[3]).rounded(.down)))
+            (scaleH, scaleW) = (scales[2], scales[3])
+            // An integral scale maps exactly as in / out does; only fractional ones need keeping.
+            if Float(height) == Float(inH) * scales[2], Float(width) == Float(inW) * scales[3] { (scaleH, scaleW) = (nil, nil) }
+        } else {
+            throw ONNXImportError("Resize needs scales or sizes")
+        }
+        let a = ResizeAttributes(height: height, width: width, method: method, coordinates: coordinates, rounding: rounding, scaleH: scaleH, scaleW: scaleW)
+        let id = try add(.resize(a), [x.id], name: a.typeName)
+        var call = "\(a.method == .bilinear ? "resize_bilinear" : "resize_nearest_neighbor")(\(x.name), [\(height), \(width)]"
+        // The DSL speaks TF's options; ONNX's other mappings are written as they are.
+        switch (a.method, a.coordinates, a.rounding) {
+        case (.bilinear, .asymmetric, _), (.nearest, .asymmetric, .floor): break
+        case (.bilinear, .halfPixel, _), (.nearest, .tfHalfPixelForNN, .floor): call += ", half_pixel_centers=True"
+        case (.bilinear, .alignCorners, _), (.nearest, .alignCorners, .roundPreferCeil): call += ", align_corners=True"
+        default: call += ", coordinates=\(quote(a.coordinates.rawValue))" + (a.method == .nearest ? ", rounding=\(quote(a.rounding.rawValue))" : "")
+        }
+        if let scaleH, let scaleW { call += ", scales=[\(literal(scaleH)), \(literal(scaleW))]" }
+        bind(node, id, call + ")")
     }
 
     mutating func identity(_ node: Onnx_NodeProto) throws {

@@ -3,7 +3,7 @@
 
 For every fixture graph in Tests/Fixtures/ (slim_residual, slim_bottleneck,
 keras_basic_block, torch_residual_block, torch_block1, gluon_preact_block,
-small_resnet, torch_flatten_linear, torch_mobile_block) this script builds the same network in a real framework (TF1
+small_resnet, torch_flatten_linear, torch_mobile_block, torch_decoder) this script builds the same network in a real framework (TF1
 graph mode with tf_slim, Keras, PyTorch), fills it with seeded random weights,
 runs it in inference mode on a seeded random input and writes:
 
@@ -87,6 +87,7 @@ FIXTURES = {
     "small_resnet": 1006,
     "torch_flatten_linear": 1007,
     "torch_mobile_block": 1008,
+    "torch_decoder": 1009,
 }
 
 
@@ -786,6 +787,46 @@ def fixture_torch_mobile_block():
     conv(model.project, "project"); bn(model.project_bn, "project")
     conv(model.grouped, "grouped")
     conv(model.dw2, "dw2", "depthwise_weights")
+    y = torch_run(torch, model, x)
+    write_fixture(name, weights, x, y, "torch %s" % torch.__version__)
+
+
+def fixture_torch_decoder():
+    name = "torch_decoder"
+    torch = import_torch()
+    import numpy as np
+    from torch import nn
+    import torch.nn.functional as F
+
+    class Decoder(nn.Module):
+        def __init__(self):
+            super(Decoder, self).__init__()
+            self.up1 = nn.ConvTranspose2d(8, 6, 3, stride=2, padding=1, output_padding=1)
+            self.up2 = nn.ConvTranspose2d(6, 4, 2, stride=2)
+
+        def forward(self, x):
+            x = F.relu(self.up1(x))
+            x = F.interpolate(x, size=(15, 17), mode="bilinear", align_corners=False)
+            a = F.interpolate(x, size=(20, 24), mode="bilinear", align_corners=True)
+            b = F.interpolate(x, size=(20, 24), mode="nearest")
+            return self.up2(a + b)
+
+    xrng, wrng = rngs(name)
+    x = make_input(xrng, (2, 5, 6, 8), "normal")
+    model = Decoder()
+    weights = {}
+    for scope, module in [("up1", model.up1), ("up2", model.up2)]:
+        cin, cout, kh, kw = module.weight.shape
+        # PyTorch's [Cin, Cout, kh, kw] is slim's conv2d_transpose [kh, kw, Cout, Cin].
+        value = make_weight(wrng, scope + "/weights", (kh, kw, cin, cout))   # fan-in over Cin
+        value = np.ascontiguousarray(value.transpose(0, 1, 3, 2))
+        with torch.no_grad():
+            module.weight.copy_(torch.from_numpy(np.ascontiguousarray(value.transpose(3, 2, 0, 1))))
+        weights[scope + "/weights"] = value
+        b = make_weight(wrng, scope + "/biases", (cout,))
+        with torch.no_grad():
+            module.bias.copy_(torch.from_numpy(b))
+        weights[scope + "/biases"] = b
     y = torch_run(torch, model, x)
     write_fixture(name, weights, x, y, "torch %s" % torch.__version__)
 

@@ -60,6 +60,41 @@ import Testing
         ])
     }
 
+    @Test func raiseStopsWithTheExceptionsMessageAndRoundIsPythons() throws {
+        #expect(errorText("def f(d):\n    if d <= 0:\n        raise ValueError('depth_multiplier is not greater than zero.')\nf(0)\n")?
+            .hasPrefix("test.graph:3:9: error: ValueError: depth_multiplier is not greater than zero.\n") == true)
+        let r = try evaluate("print(round(2.5), round(3.5), round(-0.5), round(2.675, 2), round(7))\n")
+        #expect(r.printed == ["2 4 0 2.67 7"])
+    }
+
+    @Test func slimRepeatAndStackNameTheirLayersAsTFSlimDoes() throws {
+        let r = try evaluate("""
+        x = placeholder(float32, [1, 8, 8, 3])
+        with variable_scope('net'):
+            y = slim.repeat(x, 2, conv2d, 4, [3, 3], scope='conv1')
+            z = slim.stack(y, conv2d, [(5, [1, 1]), (6, [3, 3])], scope='conv2')
+            w = slim.stack(flatten(z), fully_connected, [7, 8])
+        print(y, z, w)
+        """)
+        #expect(r.graph.variables.map(\.name).filter { $0.hasSuffix("weights") } == [
+            "net/conv1/conv1_1/weights", "net/conv1/conv1_2/weights", "net/conv2/conv2_1/weights", "net/conv2/conv2_2/weights",
+            "net/Stack/fully_connected_1/weights", "net/Stack/fully_connected_2/weights",
+        ])
+        #expect(r.graph.variables.first { $0.name == "net/conv2/conv2_2/weights" }?.shape == TensorShape([3, 3, 5, 6]))
+    }
+
+    @Test func reenteringAVariableScopeObjectOpensANewNameScope() throws {
+        let r = try evaluate("""
+        x = placeholder(float32, [1, 8, 8, 3])
+        with variable_scope('Net') as sc:
+            with variable_scope(sc):
+                y = conv2d(x, 4, 3, scope='Conv2d_0')
+        print(y)
+        """)
+        #expect(r.printed == ["Tensor(\"Net/Net/Conv2d_0/Relu:0\", shape=(1, 8, 8, 4), dtype=float32)"])
+        #expect(r.graph.variables.map(\.name) == ["Net/Conv2d_0/weights", "Net/Conv2d_0/biases"])
+    }
+
     @Test func namedTuplesAndFunctionsAreValues() throws {
         let r = try evaluate("""
         import collections

@@ -81,6 +81,39 @@ import Testing
         #expect(grouped.attributes.contains("groups=4"))
     }
 
+    @Test func transposedConvolutionSizesFollowTFAndPyTorch() throws {
+        func out(_ input: Int, _ k: Int, _ s: Int, _ padding: Padding, outputPadding: Int = 0) throws(ShapeError) -> Int? {
+            let a = Conv2DTransposeAttributes(strideH: s, strideW: s, padding: padding, outputPaddingH: outputPadding, outputPaddingW: outputPadding)
+            return try ShapeInference.infer(.conv2dTranspose(a), inputs: [TensorShape([1, input, input, 3]), TensorShape([k, k, 4, 3])])[1]
+        }
+        // TF: SAME gives in * stride; VALID in * stride + max(k - stride, 0).
+        #expect(try out(5, 3, 2, .same) == 10)
+        #expect(try out(5, 3, 2, .valid) == 11)
+        #expect(try out(5, 1, 2, .valid) == 10)
+        // PyTorch: (in - 1) * stride - 2 * padding + k + output_padding.
+        #expect(try out(5, 3, 2, .explicit(top: 1, bottom: 1, left: 1, right: 1), outputPadding: 1) == 10)
+        #expect(try out(5, 1, 2, .explicit(top: 0, bottom: 0, left: 0, right: 0)) == 9)
+        #expect(throws: ShapeError("output padding must be smaller than the stride, got [2, 2] with strides [2, 2]")) {
+            _ = try out(5, 3, 2, .explicit(top: 1, bottom: 1, left: 1, right: 1), outputPadding: 2)
+        }
+    }
+
+    @Test func resizeCoordinatesAndRoundingFollowTheirDefinitions() {
+        // 4 -> 8 pixels: asymmetric samples o / 2; half-pixel (o + 0.5) / 2 - 0.5; align_corners o * 3 / 7.
+        let asymmetric = ResizeAttributes(height: 8, width: 8)
+        #expect((0..<8).map { asymmetric.source($0, input: 4, output: 8, scale: nil) } == [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5])
+        let half = ResizeAttributes(height: 8, width: 8, coordinates: .halfPixel)
+        #expect(half.source(0, input: 4, output: 8, scale: nil) == -0.25 && half.source(7, input: 4, output: 8, scale: nil) == 3.25)
+        let corners = ResizeAttributes(height: 8, width: 8, coordinates: .alignCorners)
+        #expect(corners.source(7, input: 4, output: 8, scale: nil) == 3)
+        // ONNX's scale, when given, maps instead of in / out: 7 pixels by 1.5 give 10, sampled at o / 1.5.
+        #expect(asymmetric.source(3, input: 7, output: 10, scale: 1.5) == 2)
+        // Rounding a source of 1.5, and clamping into the image.
+        let modes: [ResizeAttributes.Rounding] = [.floor, .ceil, .roundPreferFloor, .roundPreferCeil]
+        #expect(modes.map { ResizeAttributes(height: 1, width: 1, method: .nearest, rounding: $0).nearest(1.5, input: 4) } == [1, 2, 1, 2])
+        #expect(ResizeAttributes(height: 1, width: 1, method: .nearest, rounding: .ceil).nearest(3.2, input: 4) == 3)
+    }
+
     @Test func broadcasting() throws {
         #expect(try ShapeInference.broadcast(TensorShape([4, 1, 1, 8]), TensorShape([4, 5, 5, 8]), verb: "add") == TensorShape([4, 5, 5, 8]))
         #expect(try ShapeInference.broadcast(TensorShape([]), TensorShape([nil, 3]), verb: "add") == TensorShape([nil, 3]))

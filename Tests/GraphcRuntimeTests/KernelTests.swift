@@ -179,7 +179,7 @@ import Testing
         for (h, w) in [(9, 13), (3, 2), (28, 28)] {
             errors.append(try compare { b in
                 let x = try b.placeholder(name: "x", shape: TensorShape([2, 7, 5, 3]))
-                return try b.add(.resizeBilinear(height: h, width: w), [x], name: "ResizeBilinear")
+                return try b.add(.resize(ResizeAttributes(height: h, width: w)), [x], name: "ResizeBilinear")
             })
         }
         for (i, e) in errors.enumerated() { #expect(e <= 1e-5, "case \(i): relative error \(e)") }
@@ -244,7 +244,7 @@ import Testing
         let x: [Float] = [0, 10]
         var y = [Float](repeating: 0, count: 4)
         x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { yp in
-            ReferenceKernels.resizeBilinear(xp.baseAddress!, [1, 1, 2, 1], yp.baseAddress!, [1, 1, 4, 1])
+            ReferenceKernels.resize(xp.baseAddress!, [1, 1, 2, 1], ResizeAttributes(height: 1, width: 4), yp.baseAddress!, [1, 1, 4, 1])
         } }
         #expect(y == [0, 5, 10, 10])
     }

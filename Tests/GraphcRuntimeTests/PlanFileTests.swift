@@ -97,7 +97,7 @@ import Testing
         var magic = bytes; magic[0] = 0x58
         #expect(try problem(magic, "magic.gplan") == "not a graphc plan (bad magic)")
         var version = bytes; version[8] = 9
-        #expect(try problem(version, "version.gplan") == "plan version 9 is not supported (this graphc reads version 2); recompile it")
+        #expect(try problem(version, "version.gplan") == "plan version 9 is not supported (this graphc reads version \(PlanFile.version)); recompile it")
         var flipped = bytes; flipped[bytes.count - 7] ^= 0x10
         #expect(try problem(flipped, "flipped.gplan") == "corrupted: the checksum does not match its contents")
         var header = bytes; header[80] ^= 0x01

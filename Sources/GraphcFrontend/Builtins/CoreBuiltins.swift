@@ -1,3 +1,4 @@
+import Foundation
 import GraphcDiagnostics
 import GraphcIR
 
@@ -50,6 +51,26 @@ extension Library {
                 total = try ev.binary(.add, total, v, at: args.callRange)
             }
             return total
+        })
+        register(Builtin("round", Signature([("number", nil), ("ndigits", Value.none)])) { _, args in
+            // Python 3: halves go to the even neighbour; without ndigits the result is an int.
+            let value: Double
+            switch args["number"] {
+            case .int(let i): if args["ndigits"].isNone { return .int(i) } else { value = Double(i) }
+            case .float(let f): value = f
+            case .bool(let b): value = b ? 1 : 0
+            default: throw args.error("round() needs a number", argument: "number")
+            }
+            guard value.isFinite else { throw args.error("cannot round \(value)", argument: "number") }
+            if args["ndigits"].isNone {
+                let r = value.rounded(.toNearestOrEven)
+                guard abs(r) < 9.2e18 else { throw args.error("integer overflow", argument: "number") }
+                return .int(Int(r))
+            }
+            // Decimal rounding of the exact binary value, as Python does (round(2.675, 2) is 2.67).
+            let digits = try args.int("ndigits")
+            guard digits >= 0, digits <= 30 else { throw args.error("ndigits must be from 0 to 30", argument: "ndigits") }
+            return .float(Double(String(format: "%.\(digits)f", value)) ?? value)
         })
         register(Builtin("abs", Signature([("x", nil)])) { _, args in
             switch args["x"] {

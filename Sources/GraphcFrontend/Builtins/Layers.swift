@@ -36,6 +36,28 @@ extension Library {
             return .tensor(y)
         })
 
+        result.append(Builtin("conv2d_transpose", Signature([
+            ("inputs", nil), ("num_outputs", nil), ("kernel_size", nil), ("stride", .int(1)), ("padding", .string("SAME")),
+            ("data_format", Value.none), ("activation_fn", .builtin(relu)), ("normalizer_fn", Value.none), ("normalizer_params", Value.none),
+        ] + trainingOnly + [("scope", Value.none), ("output_padding", .int(0))]), argScope: true, in: [.slim]) { ev, args in
+            let x = try args.tensor("inputs")
+            try ev.checkDataFormat(args)
+            let biases: Bool
+            if case .none = args["biases_initializer"] { biases = false } else { biases = true }
+            let padding = try ev.padding(args, "padding", keepExplicitZeros: true)
+            let outputPadding = try args.intPair("output_padding")
+            if outputPadding != (0, 0), case .explicit = padding {} else if outputPadding != (0, 0) {
+                throw args.error("output_padding goes with explicit padding (PyTorch's ConvTranspose2d)", argument: "output_padding")
+            }
+            let first = ev.builder.graph.nodes.count
+            let y = try ev.builder.conv2dTranspose(
+                x, numOutputs: try args.int("num_outputs"), kernel: try args.intPair("kernel_size"), stride: try args.intPair("stride"),
+                padding: padding, outputPadding: outputPadding, biases: biases, normalizer: try ev.normalizer(args),
+                activation: try ev.layerFunction(args, "activation_fn"), scope: try args.optionalString("scope"))
+            ev.collectLayerOutput(args, y, firstNode: first)
+            return .tensor(y)
+        })
+
         result.append(Builtin("separable_conv2d", Signature([
             ("inputs", nil), ("num_outputs", nil), ("kernel_size", nil), ("depth_multiplier", .int(1)), ("stride", .int(1)),
             ("padding", .string("SAME")), ("data_format", Value.none), ("rate", .int(1)), ("activation_fn", .builtin(relu)),
@@ -114,7 +136,10 @@ extension Library {
                 if attributes.ceilMode, attributes.padding == .same {
                     throw args.error("ceil_mode applies to VALID or explicit padding, not SAME", argument: "ceil_mode")
                 }
-                return .tensor(try ev.builder.pool(x, max: isMax, attributes: attributes, scope: try args.optionalString("scope")))
+                let first = ev.builder.graph.nodes.count
+                let y = try ev.builder.pool(x, max: isMax, attributes: attributes, scope: try args.optionalString("scope"))
+                ev.collectLayerOutput(args, y, firstNode: first)
+                return .tensor(y)
             })
         }
 
@@ -149,6 +174,51 @@ extension Library {
             })
         })
 
+        // slim.repeat(inputs, n, layer, *args, scope=..., **kwargs) and slim.stack(inputs, layer,
+        // [args, ...], scope=..., **kwargs): in variable scope `scope` (default Repeat / Stack),
+        // call i gets scope '<scope or layer name>_<i>', as tf_slim names them (vgg's conv1/conv1_1).
+        for isRepeat in [true, false] {
+            let fixed: [(String, Value?)] = isRepeat ? [("inputs", nil), ("repetitions", nil), ("layer", nil)] : [("inputs", nil), ("layer", nil), ("stack_args", nil)]
+            result.append(Builtin(isRepeat ? "repeat" : "slim_stack", Signature(fixed, variadic: isRepeat, variadicKeywords: true), in: [.slim]) { ev, args in
+                var current = args["inputs"]
+                _ = try args.tensor("inputs")
+                let layer = args["layer"]
+                var keywords = args.extraKeywords.filter { $0.name != "scope" }
+                let scopeArgument = args.extraKeywords.first { $0.name == "scope" }
+                var scope: String?
+                if let scopeArgument, case .string(let s) = scopeArgument.value.value { scope = s }
+                let layerName: String
+                switch layer {
+                case .builtin(let b): layerName = b.name
+                case .function(let f): layerName = f.name
+                default: throw args.error("the layer must be a function, got \(layer.typeName)", argument: "layer")
+                }
+                let calls: [[ArgumentValue]]
+                if isRepeat {
+                    let n = try args.int("repetitions")
+                    guard n >= 0 else { throw args.error("repetitions must not be negative", argument: "repetitions") }
+                    calls = [[ArgumentValue]](repeating: args.extra, count: n)
+                } else {
+                    calls = try ev.sequenceItems(args["stack_args"], at: args.range(of: "stack_args")).map { item in
+                        switch item {
+                        case .list, .tuple: return try ev.sequenceItems(item, at: args.range(of: "stack_args")).map { ArgumentValue(value: $0, range: args.range(of: "stack_args")) }
+                        default: return [ArgumentValue(value: item, range: args.range(of: "stack_args"))]
+                        }
+                    }
+                }
+                let prefix = scope ?? layerName
+                try ev.builder.withVariableScope(scope, defaultName: isRepeat ? "Repeat" : "Stack") {
+                    for (i, extra) in calls.enumerated() {
+                        keywords.removeAll { $0.name == "scope" }
+                        keywords.append((name: "scope", value: ArgumentValue(value: .string("\(prefix)_\(i + 1)"), range: args.callRange)))
+                        current = try ev.call(layer, positional: [ArgumentValue(value: current, range: args.range(of: "inputs"))] + extra,
+                                              keywords: keywords, at: args.callRange)
+                    }
+                }
+                return current
+            })
+        }
+
         result.append(Builtin("arg_scope", Signature([("list_ops_or_scope", nil)], variadicKeywords: true), in: [.slim]) { ev, args in
             .context(.argScope(try ev.makeArgScope(args)))
         })
@@ -160,9 +230,7 @@ extension Library {
             if case .bool(true) = args["reuse"] {
                 throw args.error("variable_scope(reuse=True) is not supported: graphc builds one inference graph; call the layer once and reuse its output", argument: "reuse")
             }
-            if case .variableScope = args["name_or_scope"] {
-                throw args.error("re-entering a VariableScope object is not supported; pass its name as a string", argument: "name_or_scope")
-            }
+            if case let .variableScope(full, _) = args["name_or_scope"] { return .context(.reenteredVariableScope(full)) }
             let name = try args.optionalString("name_or_scope")
             let defaultName = try args.optionalString("default_name")
             guard name != nil || defaultName != nil else {
@@ -181,7 +249,7 @@ extension Library {
 
         // Training-only values that slim code passes around; kept so ported code runs unchanged.
         for name in ["l2_regularizer", "variance_scaling_initializer", "xavier_initializer", "zeros_initializer", "truncated_normal_initializer"] {
-            result.append(Builtin(name, Signature([], variadic: true, variadicKeywords: true), in: [.slim]) { _, _ in .opaque(name) })
+            result.append(Builtin(name, Signature([], variadic: true, variadicKeywords: true), in: [.slim, .tf]) { _, _ in .opaque(name) })
         }
 
         result.append(Builtin("last_dimension", Signature([("shape", nil), ("min_rank", .int(1))]), in: [.slimUtils]) { _, args in
@@ -195,11 +263,14 @@ extension Library {
             ev.collect(args["collections"], alias: try args.string("alias"), args["outputs"])
             return args["outputs"]
         })
-        result.append(Builtin("convert_to_dict", Signature([("collection", nil)]), in: [.slimUtils]) { ev, args in
-            let d = DictBox()
-            for entry in ev.collections[try args.string("collection")] ?? [] { d[.string(entry.alias)] = entry.value }
-            return .dict(d)
-        })
+        // slim.utils.convert_collection_to_dict, and convert_to_dict as older seeds call it.
+        for name in ["convert_to_dict", "convert_collection_to_dict"] {
+            result.append(Builtin(name, Signature([("collection", nil), ("clear_collection", .bool(false))]), in: [.slimUtils]) { ev, args in
+                let d = DictBox()
+                for entry in ev.collections[try args.string("collection")] ?? [] { d[.string(entry.alias)] = entry.value }
+                return .dict(d)
+            })
+        }
         _ = ev
         return result
     }
@@ -208,9 +279,11 @@ extension Library {
 extension Evaluator {
     /// 'SAME' | 'VALID' (any case), an int p, a pair (ph, pw), or [[top, bottom], [left, right]].
     /// Explicit zero padding is VALID.
-    func padding(_ args: Arguments, _ name: String) throws -> Padding {
+    /// `keepExplicitZeros`: padding=0 stays explicit (a transposed convolution's zero crop is
+    /// not TF's VALID when the kernel is smaller than the stride).
+    func padding(_ args: Arguments, _ name: String, keepExplicitZeros: Bool = false) throws -> Padding {
         let p = try explicitOrNamedPadding(args, name)
-        return p == .explicit(top: 0, bottom: 0, left: 0, right: 0) ? .valid : p
+        return p == .explicit(top: 0, bottom: 0, left: 0, right: 0) && !keepExplicitZeros ? .valid : p
     }
 
     private func explicitOrNamedPadding(_ args: Arguments, _ name: String) throws -> Padding {
@@ -343,8 +416,9 @@ extension Evaluator {
     func collectLayerOutput(_ args: Arguments, _ output: NodeID, firstNode: Int) {
         if case .none = args["outputs_collections"] { return }
         let graph = builder.graph
-        guard let variable = graph.nodes[firstNode...].first(where: { $0.op == .variable }) else { return }
-        let alias = variable.name.split(separator: "/").dropLast().joined(separator: "/")
+        // slim's alias is the layer's scope: its variables' (a conv) or its op's (a pool).
+        let named = graph.nodes[firstNode...].first(where: { $0.op == .variable }) ?? graph[output]
+        let alias = named.name.split(separator: "/").dropLast().joined(separator: "/")
         collect(args["outputs_collections"], alias: alias, .tensor(output))
     }
 }

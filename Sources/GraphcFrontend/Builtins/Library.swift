@@ -37,6 +37,8 @@ final class Library {
         slimBuiltins.append(layers.first { $0.name == "slim_softmax" }!)
         let slim = module("slim", slimBuiltins, extra: ["utils": .module(utils)])
         slim.members["softmax"] = slim.members.removeValue(forKey: "slim_softmax")
+        // slim.stack stacks layers; the global `stack` is TF's tensor op.
+        slim.members["stack"] = slim.members.removeValue(forKey: "slim_stack")
         slim.members["convolution2d"] = slim.members["conv2d"]
         let contrib = Module(name: "tf.contrib", members: ["slim": .module(slim)])
         let tf = module("tf", members(of: .tf),
@@ -48,7 +50,7 @@ final class Library {
 
         modules = ["tensorflow": tf, "tensorflow.compat.v1": tf, "tf": tf, "tensorflow.contrib.slim": slim, "tf_slim": slim,
                    "slim": slim, "collections": collections]
-        for b in ops + layers where b.name != "slim_softmax" { globals[b.name] = .builtin(b) }
+        for b in ops + layers where b.name != "slim_softmax" && b.name != "slim_stack" { globals[b.name] = .builtin(b) }
         globals["add_arg_scope"] = .builtin(addArgScope)
         globals["float32"] = .dtype("float32")
         globals["tf"] = .module(tf)

@@ -189,33 +189,73 @@ extension Library {
             guard !args["shape"].isNone else { throw args.error("get_variable needs a shape", argument: "shape") }
             return .tensor(try ev.builder.variable(try args.string("name"), shape: try args.ints("shape")))
         })
-        for name in ["resize_images", "resize_bilinear"] {
-            result.append(Builtin(name, Signature([("images", nil), ("size", nil), ("method", .int(0)), ("align_corners", .bool(false)),
-                                                  ("name", Value.none), ("half_pixel_centers", .bool(false))]), in: [.image]) { ev, args in
+        // TF1's resize_bilinear and resize_nearest_neighbor (align_corners / half_pixel_centers),
+        // TF1's resize_images (method 0 bilinear, 1 nearest; op in a `resize` name scope), and
+        // TF2's resize (half-pixel centres always).
+        for (name, nearest) in [("resize_bilinear", false), ("resize_nearest_neighbor", true)] {
+            // graphc also takes ONNX's mappings: coordinates='pytorch_half_pixel', rounding='round_prefer_floor',
+            // and scales=[sh, sw] (the mapping then uses 1 / scale).
+            result.append(Builtin(name, Signature([("images", nil), ("size", nil), ("align_corners", .bool(false)), ("name", Value.none),
+                                                  ("half_pixel_centers", .bool(false)), ("coordinates", Value.none), ("rounding", Value.none),
+                                                  ("scales", Value.none)]), in: [.image]) { ev, args in
                 let x = try args.tensor("images")
-                let size = try args.ints("size")
-                guard size.count == 2 else { throw args.error("size must be [height, width]", argument: "size") }
-                if try args.bool("align_corners") || args.bool("half_pixel_centers") {
-                    throw args.error("only TF1's default bilinear resize (align_corners=False, half_pixel_centers=False) is supported")
+                var attributes = try ev.resizeAttributes(args, nearest: nearest, alignCorners: try args.bool("align_corners"),
+                                                         halfPixel: try args.bool("half_pixel_centers"))
+                if let text = try args.optionalString("coordinates") {
+                    guard let c = ResizeAttributes.Coordinates(rawValue: text) else {
+                        throw args.error("coordinates must be one of asymmetric, half_pixel, align_corners, pytorch_half_pixel, tf_half_pixel_for_nn", argument: "coordinates")
+                    }
+                    attributes.coordinates = c
                 }
-                switch args["method"] {
-                case .int(0), .string("bilinear"): break
-                default: throw args.error("only bilinear resizing (method 0) is supported", argument: "method")
+                if let text = try args.optionalString("rounding") {
+                    guard let r = ResizeAttributes.Rounding(rawValue: text) else {
+                        throw args.error("rounding must be one of floor, ceil, round_prefer_floor, round_prefer_ceil", argument: "rounding")
+                    }
+                    attributes.rounding = r
                 }
-                let op = Op.resizeBilinear(height: size[0], width: size[1])
-                let shape = ev.builder.graph[x].shape
-                if name == "resize_images", shape.rank == 4, shape[1] == size[0], shape[2] == size[1] {
-                    // TF1's resize_images returns its input when the size already matches.
-                    return args["images"]
+                if !args["scales"].isNone {
+                    let scales = try ev.sequenceItems(args["scales"], at: args.range(of: "scales")).compactMap { ev.number($0) }
+                    guard scales.count == 2 else { throw args.error("scales must be [scale_h, scale_w]", argument: "scales") }
+                    (attributes.scaleH, attributes.scaleW) = (Float(scales[0]), Float(scales[1]))
                 }
-                if name == "resize_images" {
-                    return .tensor(try ev.builder.withNameScope(try args.optionalString("name") ?? "resize") {
-                        try ev.builder.add(op, [x], name: "ResizeBilinear")
-                    })
-                }
-                return .tensor(try ev.builder.add(op, [x], name: try args.optionalString("name") ?? "ResizeBilinear"))
+                return .tensor(try ev.builder.add(.resize(attributes), [x], name: try args.optionalString("name") ?? attributes.typeName))
             })
         }
+        result.append(Builtin("resize_images", Signature([("images", nil), ("size", nil), ("method", .int(0)), ("align_corners", .bool(false)),
+                                                         ("preserve_aspect_ratio", .bool(false)), ("name", Value.none)]), in: [.image]) { ev, args in
+            let x = try args.tensor("images")
+            let nearest: Bool
+            switch args["method"] {
+            case .int(0), .string("bilinear"): nearest = false
+            case .int(1), .string("nearest"): nearest = true
+            default: throw args.error("resize_images supports method 0 (bilinear) and 1 (nearest neighbour)", argument: "method")
+            }
+            if try args.bool("preserve_aspect_ratio") { throw args.error("preserve_aspect_ratio is not supported", argument: "preserve_aspect_ratio") }
+            let attributes = try ev.resizeAttributes(args, nearest: nearest, alignCorners: try args.bool("align_corners"), halfPixel: false)
+            let shape = ev.builder.graph[x].shape
+            // TF1's resize_images returns its input when the size already matches.
+            if shape.rank == 4, shape[1] == attributes.height, shape[2] == attributes.width { return args["images"] }
+            return .tensor(try ev.builder.withNameScope(try args.optionalString("name") ?? "resize") {
+                try ev.builder.add(.resize(attributes), [x], name: attributes.typeName)
+            })
+        })
+        result.append(Builtin("resize", Signature([("images", nil), ("size", nil), ("method", .string("bilinear")), ("preserve_aspect_ratio", .bool(false)),
+                                                  ("antialias", .bool(false)), ("name", Value.none)]), in: [.image]) { ev, args in
+            let x = try args.tensor("images")
+            let nearest: Bool
+            switch args["method"] {
+            case .string("bilinear"): nearest = false
+            case .string("nearest"): nearest = true
+            default: throw args.error("tf.image.resize supports method 'bilinear' and 'nearest'", argument: "method")
+            }
+            if try args.bool("preserve_aspect_ratio") || args.bool("antialias") {
+                throw args.error("preserve_aspect_ratio and antialias are not supported")
+            }
+            let attributes = try ev.resizeAttributes(args, nearest: nearest, alignCorners: false, halfPixel: true)
+            return .tensor(try ev.builder.withNameScope(try args.optionalString("name") ?? "resize") {
+                try ev.builder.add(.resize(attributes), [x], name: attributes.typeName)
+            })
+        })
         return result
     }
 }
@@ -225,6 +265,26 @@ extension Value {
 }
 
 extension Evaluator {
+    /// TF's resize semantics: bilinear samples (o + 0.5) * scale - 0.5 with half-pixel centres,
+    /// nearest floor((o + 0.5) * scale); with align_corners, o * (in - 1) / (out - 1), nearest
+    /// rounding halves up; else o * scale, nearest rounding down.
+    func resizeAttributes(_ args: Arguments, nearest: Bool, alignCorners: Bool, halfPixel: Bool) throws -> ResizeAttributes {
+        let size = try args.ints("size")
+        guard size.count == 2 else { throw args.error("size must be [height, width]", argument: "size") }
+        if alignCorners && halfPixel { throw args.error("align_corners and half_pixel_centers cannot both be set") }
+        let coordinates: ResizeAttributes.Coordinates
+        var rounding = ResizeAttributes.Rounding.floor
+        if alignCorners {
+            coordinates = .alignCorners
+            rounding = .roundPreferCeil
+        } else if halfPixel {
+            coordinates = nearest ? .tfHalfPixelForNN : .halfPixel
+        } else {
+            coordinates = .asymmetric
+        }
+        return ResizeAttributes(height: size[0], width: size[1], method: nearest ? .nearest : .bilinear, coordinates: coordinates, rounding: rounding)
+    }
+
     /// An elementwise op on one tensor argument, named `name` or `defaultName`.
     func unary(_ op: Op, _ args: Arguments, input: String, defaultName: String) throws -> Value {
         let x = try args.tensor(input)

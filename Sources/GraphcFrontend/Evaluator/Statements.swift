@@ -110,6 +110,14 @@ extension Evaluator {
                 let text = try message.map { try str(try eval($0, env)) }
                 throw Diagnostic("assertion failed" + (text.map { ": \($0)" } ?? ""), at: condition.range)
             }
+        case let .raise(value):
+            // Exceptions are not values here: `raise ValueError(msg)` reports "ValueError: msg".
+            guard let value else { throw Diagnostic("raise", at: s.range) }
+            if case let .call(callee, arguments) = value.kind, case let .name(kind) = callee.kind {
+                let parts = try arguments.map { try str(try eval($0.value, env)) }
+                throw Diagnostic(kind + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")), at: s.range)
+            }
+            throw Diagnostic(try str(try eval(value, env)), at: s.range)
         }
         return .normal
     }
@@ -124,6 +132,13 @@ extension Evaluator {
         switch manager {
         case let .variableScope(name, defaultName):
             let full = builder.pushVariableScope(name, defaultName: defaultName)
+            defer { builder.popScope() }
+            if let target = item.target {
+                try assign(target, .variableScope(name: full, originalNameScope: builder.nameScope + "/"), env)
+            }
+            return try execWith(items.dropFirst(), body, env)
+        case .reenteredVariableScope(let full):
+            builder.reenterVariableScope(full)
             defer { builder.popScope() }
             if let target = item.target {
                 try assign(target, .variableScope(name: full, originalNameScope: builder.nameScope + "/"), env)

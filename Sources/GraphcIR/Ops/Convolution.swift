@@ -155,3 +155,81 @@ extension Conv2DAttributes: OpSchema {
         return y
     }
 }
+
+/// A transposed convolution (TF's `Conv2DBackpropInput`, slim's `conv2d_transpose`, PyTorch's
+/// `ConvTranspose2d`): every input pixel adds its values times the `[kh, kw, Cout]` weights
+/// into the output, `stride` pixels apart.
+///
+/// inputs: x `[N, H, W, Cin]`, weights `[kh, kw, Cout, Cin]` (TF's layout), then the
+/// epilogue's. The full result is `(H - 1) * stride + kh` high; `padding` says how much of it
+/// is cropped: SAME keeps `H * stride` (TF), VALID keeps it all (TF pads it with zeros to
+/// `H * stride` when the kernel is smaller than the stride), explicit pads crop that many
+/// pixels at each side, as PyTorch's `padding` does, and `outputPadding` adds that many more at
+/// the bottom and right (PyTorch's `output_padding`).
+public struct Conv2DTransposeAttributes: Hashable, Sendable, Codable {
+    public var strideH: Int, strideW: Int
+    public var padding: Padding
+    public var outputPaddingH: Int, outputPaddingW: Int
+    public var epilogue: Epilogue
+
+    public init(strideH: Int, strideW: Int, padding: Padding, outputPaddingH: Int = 0, outputPaddingW: Int = 0, epilogue: Epilogue = .none) {
+        self.strideH = strideH; self.strideW = strideW; self.padding = padding
+        self.outputPaddingH = outputPaddingH; self.outputPaddingW = outputPaddingW
+        self.epilogue = epilogue
+    }
+
+    /// Rows cropped at the start and at the end (negative: zero rows added) along one axis.
+    public func crop(input: Int, kernel: Int, stride: Int, vertical: Bool) -> (before: Int, after: Int) {
+        let full = (input - 1) * stride + kernel
+        switch padding {
+        case .same:
+            let total = full - input * stride
+            return total >= 0 ? (total / 2, total - total / 2) : (0, total)
+        case .valid:
+            return (0, full - (input * stride + Swift.max(kernel - stride, 0)))
+        case let .explicit(t, b, l, r):
+            return vertical ? (t, b - outputPaddingH) : (l, r - outputPaddingW)
+        }
+    }
+}
+
+extension Conv2DTransposeAttributes: OpSchema {
+    public var typeName: String { "Conv2DBackpropInput" }
+    public var inputRoles: [InputRole] { [.data, .weights] + epilogue.inputRoles }
+    public var attributes: [String] {
+        var r = ["strides=[\(strideH), \(strideW)]", "padding=\(padding)"]
+        if outputPaddingH != 0 || outputPaddingW != 0 { r.append("output_padding=[\(outputPaddingH), \(outputPaddingW)]") }
+        return r + epilogue.attributes
+    }
+
+    /// Every input value meets kh * kw * Cout weights.
+    public func multiplyAdds(inputs: [TensorShape], output: TensorShape) -> Int {
+        let w = inputs[1]
+        return ShapeRules.saturatingMul(inputs[0].elementCountPerUnknown, (w[0] ?? 0) * (w[1] ?? 0) * (w[2] ?? 0))
+    }
+
+    public func inferShape(_ inputs: [TensorShape]) throws(ShapeError) -> TensorShape {
+        let x = inputs[0], w = inputs[1]
+        try ShapeRules.expectRank(x, 4, "the input of conv2d_transpose")
+        try ShapeRules.expectRank(w, 4, "conv2d_transpose weights")
+        guard let kh = w[0], let kw = w[1], let cout = w[2], let wcin = w[3] else { throw ShapeError("conv2d_transpose weights must have a static shape, got \(w)") }
+        guard kh >= 1, kw >= 1, strideH >= 1, strideW >= 1 else { throw ShapeError("conv2d_transpose kernel and strides must be positive") }
+        guard outputPaddingH >= 0, outputPaddingW >= 0, outputPaddingH < strideH, outputPaddingW < strideW else {
+            throw ShapeError("output padding must be smaller than the stride, got [\(outputPaddingH), \(outputPaddingW)] with strides [\(strideH), \(strideW)]")
+        }
+        if case let .explicit(t, b, l, r) = padding, min(t, b, l, r) < 0 { throw ShapeError("conv2d_transpose padding must not be negative") }
+        if let cin = x[3], cin != wcin {
+            throw ShapeError("channel mismatch: the input \(x) has \(cin) channels but the weights \(w) expect \(wcin)")
+        }
+        func size(_ input: Int?, _ k: Int, _ s: Int, _ vertical: Bool) throws(ShapeError) -> Int? {
+            guard let input else { return nil }
+            let (before, after) = crop(input: input, kernel: k, stride: s, vertical: vertical)
+            let out = (input - 1) * s + k - before - after
+            guard out >= 1 else { throw ShapeError("conv2d_transpose crops its whole output: padding \(padding) of \((input - 1) * s + k) pixels") }
+            return out
+        }
+        let y = TensorShape([x[0], try size(x[1], kh, strideH, true), try size(x[2], kw, strideW, false), cout])
+        try epilogue.check(output: y, extra: Array(inputs.dropFirst(2)))
+        return y
+    }
+}

@@ -49,6 +49,7 @@ extension Op {
     public var epilogue: Epilogue? {
         switch self {
         case let .conv2d(a): return a.epilogue
+        case let .conv2dTranspose(a): return a.epilogue
         case let .matMul(e): return e
         case let .scaleShift(a): return Epilogue(activation: a)
         default: return nil
@@ -58,7 +59,7 @@ extension Op {
     /// Whether this op can take on a bias and a residual in its epilogue, not only an activation.
     public var acceptsBiasAndResidual: Bool {
         switch self {
-        case .conv2d, .matMul: return true
+        case .conv2d, .conv2dTranspose, .matMul: return true
         default: return false
         }
     }
@@ -69,6 +70,9 @@ extension Op {
         case var .conv2d(a):
             a.epilogue = e
             return .conv2d(a)
+        case var .conv2dTranspose(a):
+            a.epilogue = e
+            return .conv2dTranspose(a)
         case .matMul: return .matMul(e)
         case .scaleShift:
             precondition(!e.bias && !e.residual, "a scale-shift carries only an activation")

@@ -9,6 +9,8 @@ public enum Op: Hashable, Sendable, Codable {
     /// A small constant (scalars and short vectors written in the graph file).
     case constant([Float])
     case conv2d(Conv2DAttributes)
+    /// Transposed convolution (`conv2d_transpose`), weights `[kh, kw, Cout, Cin]`.
+    case conv2dTranspose(Conv2DTransposeAttributes)
     case biasAdd
     /// Inference batch norm; the compiler lowers it to `scaleShift` before anything runs.
     case batchNorm(epsilon: Float, hasScale: Bool, hasOffset: Bool)
@@ -36,8 +38,8 @@ public enum Op: Hashable, Sendable, Codable {
     case reshape([Int?])
     /// Output axis i is input axis perm[i].
     case transpose([Int])
-    /// TF1 `resize_images` bilinear (align_corners=False, no half-pixel centres).
-    case resizeBilinear(height: Int, width: Int)
+    /// Bilinear or nearest resizing of NHWC images.
+    case resize(ResizeAttributes)
 
     /// The one place an op kind is mapped to what describes it.
     public var schema: any OpSchema {
@@ -46,6 +48,7 @@ public enum Op: Hashable, Sendable, Codable {
         case .variable: return SourceOp(typeName: "VariableV2")
         case let .constant(values): return ConstantOp(values: values)
         case let .conv2d(a): return a
+        case let .conv2dTranspose(a): return a
         case .biasAdd: return BiasAddOp()
         case let .batchNorm(epsilon, hasScale, hasOffset): return BatchNormOp(epsilon: epsilon, hasScale: hasScale, hasOffset: hasOffset)
         case let .activation(a): return a
@@ -60,7 +63,7 @@ public enum Op: Hashable, Sendable, Codable {
         case let .pad(p): return PadOp(paddings: p)
         case let .squeeze(axes): return SqueezeOp(axes: axes)
         case let .reshape(shape): return ReshapeOp(shape: shape)
-        case let .resizeBilinear(h, w): return ResizeBilinearOp(height: h, width: w)
+        case let .resize(a): return a
         case let .transpose(perm): return TransposeOp(permutation: perm)
         }
     }

@@ -127,20 +127,94 @@ public struct ReshapeOp: OpSchema {
     }
 }
 
-/// TF1 bilinear resize (align_corners=False, no half-pixel centres) of `[N, H, W, C]` to
-/// `[N, height, width, C]`.
-public struct ResizeBilinearOp: OpSchema {
-    public let height: Int, width: Int
+/// Resizing `[N, H, W, C]` to `[N, height, width, C]`, bilinear or nearest, with the
+/// coordinate mapping of TF1 (`asymmetric`: source = out * in / out_size), TF2 and PyTorch
+/// (`half_pixel`), `align_corners`, or ONNX's others. TF1's `resize_bilinear` is bilinear +
+/// asymmetric; `resize_nearest_neighbor` is nearest + asymmetric + floor.
+public struct ResizeAttributes: Hashable, Sendable, Codable {
+    public enum Method: String, Hashable, Sendable, Codable { case bilinear, nearest }
 
-    public var typeName: String { "ResizeBilinear" }
+    /// Where output pixel `o` samples the input, for sizes `input` -> `output` (ONNX's
+    /// coordinate_transformation_mode).
+    public enum Coordinates: String, Hashable, Sendable, Codable {
+        /// o * scale (TF1's default, ONNX asymmetric).
+        case asymmetric
+        /// (o + 0.5) * scale - 0.5 (TF2, PyTorch's align_corners=False, ONNX's default).
+        case halfPixel = "half_pixel"
+        /// o * (in - 1) / (out - 1): the corner pixels line up.
+        case alignCorners = "align_corners"
+        /// half_pixel, but 0 when the output has one pixel (PyTorch's exports).
+        case pytorchHalfPixel = "pytorch_half_pixel"
+        /// (o + 0.5) * scale (TF's nearest neighbour with half-pixel centres).
+        case tfHalfPixelForNN = "tf_half_pixel_for_nn"
+    }
+
+    /// How nearest rounds a source coordinate to a pixel (ONNX's nearest_mode).
+    public enum Rounding: String, Hashable, Sendable, Codable {
+        case floor, ceil
+        case roundPreferFloor = "round_prefer_floor"
+        case roundPreferCeil = "round_prefer_ceil"
+    }
+
+    public var height: Int, width: Int
+    public var method: Method
+    public var coordinates: Coordinates
+    public var rounding: Rounding
+    /// ONNX's scales, when the model gives them: the mapping then uses 1 / scale, not in / out.
+    public var scaleH: Float?, scaleW: Float?
+
+    public init(height: Int, width: Int, method: Method = .bilinear, coordinates: Coordinates = .asymmetric, rounding: Rounding = .floor,
+                scaleH: Float? = nil, scaleW: Float? = nil) {
+        self.height = height; self.width = width; self.method = method; self.coordinates = coordinates; self.rounding = rounding
+        self.scaleH = scaleH; self.scaleW = scaleW
+    }
+
+    /// The input coordinate output pixel `o` samples along an axis of `input` -> `output` pixels.
+    @inlinable
+    public func source(_ o: Int, input: Int, output: Int, scale: Float?) -> Float {
+        let ratio = scale.map { 1 / $0 } ?? Float(input) / Float(output)
+        switch coordinates {
+        case .asymmetric: return Float(o) * ratio
+        case .halfPixel: return (Float(o) + 0.5) * ratio - 0.5
+        case .pytorchHalfPixel: return output > 1 ? (Float(o) + 0.5) * ratio - 0.5 : 0
+        case .tfHalfPixelForNN: return (Float(o) + 0.5) * ratio
+        case .alignCorners: return output > 1 ? Float(o) * Float(input - 1) / Float(output - 1) : 0
+        }
+    }
+
+    /// Nearest: the input pixel for source coordinate `s`, inside [0, input).
+    @inlinable
+    public func nearest(_ s: Float, input: Int) -> Int {
+        let r: Float
+        switch rounding {
+        case .floor: r = s.rounded(.down)
+        case .ceil: r = s.rounded(.up)
+        case .roundPreferFloor: r = s - s.rounded(.down) == 0.5 ? s.rounded(.down) : s.rounded()
+        case .roundPreferCeil: r = s - s.rounded(.down) == 0.5 ? s.rounded(.up) : s.rounded()
+        }
+        return Swift.min(Swift.max(Int(r), 0), input - 1)
+    }
+}
+
+extension ResizeAttributes: OpSchema {
+    public var typeName: String { method == .bilinear ? "ResizeBilinear" : "ResizeNearestNeighbor" }
     public var inputRoles: [InputRole] { [.data] }
-    public var attributes: [String] { ["size=[\(height), \(width)]"] }
+    public var attributes: [String] {
+        var r = ["size=[\(height), \(width)]"]
+        if coordinates != .asymmetric { r.append("coordinates=\(coordinates.rawValue)") }
+        if method == .nearest, rounding != .floor { r.append("rounding=\(rounding.rawValue)") }
+        if let scaleH, let scaleW { r.append("scales=[\(IRPrinter.formatFloat(scaleH)), \(IRPrinter.formatFloat(scaleW))]") }
+        return r
+    }
 
     public func inferShape(_ inputs: [TensorShape]) throws(ShapeError) -> TensorShape {
         let x = inputs[0]
-        try ShapeRules.expectRank(x, 4, "the input of resize_bilinear")
+        try ShapeRules.expectRank(x, 4, "the input of a resize")
         guard height > 0, width > 0 else { throw ShapeError("resize size must be positive, got [\(height), \(width)]") }
         if x[1] == 0 || x[2] == 0 { throw ShapeError("cannot resize an empty image \(x)") }
+        if let scaleH, let scaleW, !(scaleH > 0 && scaleW > 0 && scaleH.isFinite && scaleW.isFinite) {
+            throw ShapeError("resize scales must be positive, got [\(scaleH), \(scaleW)]")
+        }
         return TensorShape([x[0], height, width, x[3]])
     }
 }

@@ -39,6 +39,8 @@ enum FoldBatchNorm {
             producer = editor.nodes[producer].inputs[0]
         }
         let p = editor.nodes[producer]
+        // A transposed convolution's output channels are not its weights' last axis.
+        if case .conv2dTranspose = p.op { return false }
         guard p.op.acceptsBiasAndResidual, p.op.epilogue?.isEmpty == true, !editor.isOutput(producer),
               editor.consumers(of: producer) == [biasAdd ?? bn.id] else { return false }
         if let biasAdd, editor.isOutput(biasAdd) || editor.consumers(of: biasAdd) != [bn.id] { return false }

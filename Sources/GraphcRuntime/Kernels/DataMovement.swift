@@ -51,12 +51,11 @@ enum DataMovementKernel {
     }
 
     static func prepareResize(_ c: StepContext) -> Step? {
+        guard case let .resize(a) = c.node.op else { return nil }
         let s = c.inputShape(0), x = c.input(0), y = c.output, threads = c.threads
-        let (oh, ow) = (c.outputShape[1], c.outputShape[2])
-        return {
-            resizeBilinear(input: x, batch: s[0], inHeight: s[1], inWidth: s[2], channels: s[3], outHeight: oh, outWidth: ow,
-                           output: y, threads: threads)
-        }
+        let rows = ResizeTaps(a, input: s[1], output: c.outputShape[1], scale: a.scaleH)
+        let columns = ResizeTaps(a, input: s[2], output: c.outputShape[2], scale: a.scaleW)
+        return { resize(input: x, batch: s[0], inHeight: s[1], inWidth: s[2], channels: s[3], rows: rows, columns: columns, output: y, threads: threads) }
     }
 
     /// Concatenation along `axis`: each input contributes `inner * size` contiguous values per
@@ -102,32 +101,50 @@ enum DataMovementKernel {
         }
     }
 
-    /// TF1 `resize_bilinear` (align_corners=False, half_pixel_centers=False): source
-    /// coordinate `out * in / out_size`, interpolated from the two neighbours, clamped at the edge.
-    static func resizeBilinear(input: UnsafePointer<Float>, batch: Int, inHeight: Int, inWidth: Int, channels: Int,
-                               outHeight: Int, outWidth: Int, output: UnsafeMutablePointer<Float>, threads: Int) {
-        let scaleY = Float(inHeight) / Float(outHeight), scaleX = Float(inWidth) / Float(outWidth)
-        parallelFor(batch * outHeight, threads: threads, minimumPerThread: 4) { rows in
-            for r in rows {
-                let b = r / outHeight, oy = r % outHeight
-                let sy = Float(oy) * scaleY
-                let y0 = min(Int(sy), inHeight - 1), y1 = min(y0 + 1, inHeight - 1)
-                let ly = sy - Float(y0)
+    /// Each output pixel blends the four input pixels its row and column taps name (nearest:
+    /// weight 1 on the first), all channels at once.
+    static func resize(input: UnsafePointer<Float>, batch: Int, inHeight: Int, inWidth: Int, channels: Int, rows: ResizeTaps, columns: ResizeTaps,
+                       output: UnsafeMutablePointer<Float>, threads: Int) {
+        let outHeight = rows.first.count, outWidth = columns.first.count
+        parallelFor(batch * outHeight, threads: threads, minimumPerThread: 4) { range in
+            for r in range {
+                let b = r / outHeight, oy = r - b * outHeight
+                let image = input + b * inHeight * inWidth * channels
+                let top = image + rows.first[oy] * inWidth * channels, bottom = image + rows.second[oy] * inWidth * channels
+                let ly = rows.weight[oy]
                 for ox in 0..<outWidth {
-                    let sx = Float(ox) * scaleX
-                    let x0 = min(Int(sx), inWidth - 1), x1 = min(x0 + 1, inWidth - 1)
-                    let lx = sx - Float(x0)
-                    let tl = input + ((b * inHeight + y0) * inWidth + x0) * channels
-                    let tr = input + ((b * inHeight + y0) * inWidth + x1) * channels
-                    let bl = input + ((b * inHeight + y1) * inWidth + x0) * channels
-                    let br = input + ((b * inHeight + y1) * inWidth + x1) * channels
-                    let y = output + ((b * outHeight + oy) * outWidth + ox) * channels
+                    let x0 = columns.first[ox] * channels, x1 = columns.second[ox] * channels
+                    let lx = columns.weight[ox]
+                    let y = output + (r * outWidth + ox) * channels
                     for c in 0..<channels {
-                        let top = tl[c] + (tr[c] - tl[c]) * lx
-                        let bottom = bl[c] + (br[c] - bl[c]) * lx
-                        y[c] = top + (bottom - top) * ly
+                        let t = top[x0 + c] + (top[x1 + c] - top[x0 + c]) * lx
+                        let u = bottom[x0 + c] + (bottom[x1 + c] - bottom[x0 + c]) * lx
+                        y[c] = t + (u - t) * ly
                     }
                 }
+            }
+        }
+    }
+}
+
+/// For each output pixel along one axis: the two input pixels it blends and the weight of
+/// the second (0 for nearest), worked out once when the step is prepared.
+struct ResizeTaps {
+    var first: [Int], second: [Int], weight: [Float]
+
+    init(_ a: ResizeAttributes, input: Int, output: Int, scale: Float?) {
+        first = []; second = []; weight = []
+        for o in 0..<output {
+            let s = a.source(o, input: input, output: output, scale: scale)
+            switch a.method {
+            case .nearest:
+                let i = a.nearest(s, input: input)
+                first.append(i); second.append(i); weight.append(0)
+            case .bilinear:
+                // Clamped at the edges, as TF and ONNX Runtime do.
+                let c = Swift.min(Swift.max(s, 0), Float(input - 1))
+                let i0 = Swift.min(Int(c), input - 1)
+                first.append(i0); second.append(Swift.min(i0 + 1, input - 1)); weight.append(c - Float(i0))
             }
         }
     }

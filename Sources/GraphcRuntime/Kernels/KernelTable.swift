@@ -7,6 +7,7 @@ enum KernelTable {
         switch op {
         case .placeholder, .variable, .constant, .reshape, .squeeze: return { _ in nil }
         case .conv2d: return ConvolutionKernel.prepare
+        case .conv2dTranspose: return TransposedConvolutionKernel.prepare
         case .matMul: return MatMulKernel.prepare
         case .biasAdd, .scaleShift: return ElementwiseKernel.prepareChannelAffine
         case .activation: return ElementwiseKernel.prepareActivation
@@ -16,7 +17,7 @@ enum KernelTable {
         case .maxPool, .avgPool: return PoolingKernel.prepare
         case .concat: return DataMovementKernel.prepareConcat
         case .pad: return DataMovementKernel.preparePad
-        case .resizeBilinear: return DataMovementKernel.prepareResize
+        case .resize: return DataMovementKernel.prepareResize
         case .transpose: return DataMovementKernel.prepareTranspose
         case .batchNorm: return unlowered
         }
@@ -26,6 +27,7 @@ enum KernelTable {
         switch op {
         case .placeholder, .variable, .constant, .reshape, .squeeze: return { _ in nil }
         case .conv2d: return ReferenceKernels.prepareConv2D
+        case .conv2dTranspose: return ReferenceKernels.prepareConv2DTranspose
         case .matMul: return ReferenceKernels.prepareMatMul
         case .biasAdd: return ReferenceKernels.prepareBiasAdd
         case .scaleShift: return ReferenceKernels.prepareScaleShift
@@ -36,7 +38,7 @@ enum KernelTable {
         case .maxPool, .avgPool: return ReferenceKernels.preparePool
         case .concat: return ReferenceKernels.prepareConcat
         case .pad: return ReferenceKernels.preparePad
-        case .resizeBilinear: return ReferenceKernels.prepareResize
+        case .resize: return ReferenceKernels.prepareResize
         case .transpose: return ReferenceKernels.prepareTranspose
         case .batchNorm: return unlowered
         }

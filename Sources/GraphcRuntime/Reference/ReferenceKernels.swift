@@ -257,17 +257,48 @@ public enum ReferenceKernels {
         }
     }
 
-    /// TF1 bilinear resize (align_corners=False): in = out * in_size / out_size.
-    public static func resizeBilinear(_ x: UnsafePointer<Float>, _ xs: [Int], _ y: UnsafeMutablePointer<Float>, _ ys: [Int]) {
+    /// Resizing from the definitions, in double precision: each output pixel's source
+    /// coordinate by the mapping's formula, then the nearest pixel or the bilinear blend of the
+    /// four around it (coordinates clamped into the image).
+    public static func resize(_ x: UnsafePointer<Float>, _ xs: [Int], _ a: ResizeAttributes, _ y: UnsafeMutablePointer<Float>, _ ys: [Int]) {
         let (n, h, w, c) = (xs[0], xs[1], xs[2], xs[3])
         let (oh, ow) = (ys[1], ys[2])
+        func source(_ o: Int, _ input: Int, _ output: Int, _ scale: Float?) -> Double {
+            let ratio = scale.map { 1 / Double($0) } ?? Double(input) / Double(output)
+            let o = Double(o)
+            switch a.coordinates {
+            case .asymmetric: return o * ratio
+            case .halfPixel: return (o + 0.5) * ratio - 0.5
+            case .pytorchHalfPixel: return output > 1 ? (o + 0.5) * ratio - 0.5 : 0
+            case .tfHalfPixelForNN: return (o + 0.5) * ratio
+            case .alignCorners: return output > 1 ? o * Double(input - 1) / Double(output - 1) : 0
+            }
+        }
+        func nearest(_ s: Double, _ input: Int) -> Int {
+            let f = s.rounded(.down), half = s - f == 0.5
+            let r: Double
+            switch a.rounding {
+            case .floor: r = f
+            case .ceil: r = s.rounded(.up)
+            case .roundPreferFloor: r = half ? f : s.rounded()
+            case .roundPreferCeil: r = half ? f + 1 : s.rounded()
+            }
+            return Swift.min(Swift.max(Int(r), 0), input - 1)
+        }
         for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for ch in 0..<c {
-            let fy = Double(oy) * Double(h) / Double(oh), fx = Double(ox) * Double(w) / Double(ow)
-            let y0 = Swift.min(Int(fy.rounded(.down)), h - 1), x0 = Swift.min(Int(fx.rounded(.down)), w - 1)
-            let y1 = Swift.min(y0 + 1, h - 1), x1 = Swift.min(x0 + 1, w - 1)
-            let dy = fy - Double(y0), dx = fx - Double(x0)
             func at(_ yy: Int, _ xx: Int) -> Double { Double(x[((b * h + yy) * w + xx) * c + ch]) }
-            let value = at(y0, x0) * (1 - dy) * (1 - dx) + at(y0, x1) * (1 - dy) * dx + at(y1, x0) * dy * (1 - dx) + at(y1, x1) * dy * dx
+            let sy = source(oy, h, oh, a.scaleH), sx = source(ox, w, ow, a.scaleW)
+            let value: Double
+            switch a.method {
+            case .nearest:
+                value = at(nearest(sy, h), nearest(sx, w))
+            case .bilinear:
+                let fy = Swift.min(Swift.max(sy, 0), Double(h - 1)), fx = Swift.min(Swift.max(sx, 0), Double(w - 1))
+                let y0 = Int(fy), x0 = Int(fx)
+                let y1 = Swift.min(y0 + 1, h - 1), x1 = Swift.min(x0 + 1, w - 1)
+                let dy = fy - Double(y0), dx = fx - Double(x0)
+                value = at(y0, x0) * (1 - dy) * (1 - dx) + at(y0, x1) * (1 - dy) * dx + at(y1, x0) * dy * (1 - dx) + at(y1, x1) * dy * dx
+            }
             y[((b * oh + oy) * ow + ox) * c + ch] = Float(value)
         } } } }
     }
@@ -286,6 +317,36 @@ extension ReferenceKernels {
             var i = 0
             for d in 0..<rank { i = i * xs[d] + index[d] }
             y[j] = x[i]
+        }
+    }
+
+    /// A transposed convolution from its definition: output pixel (oy, ox) gathers every input
+    /// pixel (iy, ix) and tap (ky, kx) with iy * stride - crop + ky == oy (and the same across).
+    public static func conv2dTranspose(_ x: UnsafePointer<Float>, _ xs: [Int], _ w: UnsafePointer<Float>, _ ws: [Int], _ a: Conv2DTransposeAttributes,
+                                       _ y: UnsafeMutablePointer<Float>, _ ys: [Int]) {
+        let (n, h, wd, ci) = (xs[0], xs[1], xs[2], xs[3])
+        let (kh, kw, co) = (ws[0], ws[1], ws[2])
+        let (oh, ow) = (ys[1], ys[2])
+        let top = a.crop(input: h, kernel: kh, stride: a.strideH, vertical: true).before
+        let left = a.crop(input: wd, kernel: kw, stride: a.strideW, vertical: false).before
+        for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for o in 0..<co {
+            var sum: Double = 0
+            for ky in 0..<kh { for kx in 0..<kw {
+                let sy = oy + top - ky, sx = ox + left - kx
+                guard sy >= 0, sx >= 0, sy % a.strideH == 0, sx % a.strideW == 0 else { continue }
+                let iy = sy / a.strideH, ix = sx / a.strideW
+                guard iy < h, ix < wd else { continue }
+                for c in 0..<ci { sum += Double(x[((b * h + iy) * wd + ix) * ci + c]) * Double(w[((ky * kw + kx) * co + o) * ci + c]) }
+            } }
+            y[((b * oh + oy) * ow + ox) * co + o] = Float(sum)
+        } } } }
+    }
+
+    static func prepareConv2DTranspose(_ c: StepContext) -> Step? {
+        guard case let .conv2dTranspose(a) = c.node.op else { return nil }
+        return {
+            conv2dTranspose(c.input(0), c.inputShape(0), c.input(1), c.inputShape(1), a, c.output, c.outputShape)
+            finishEpilogue(c)
         }
     }
 
@@ -372,6 +433,7 @@ extension ReferenceKernels {
     }
 
     static func prepareResize(_ c: StepContext) -> Step? {
-        { resizeBilinear(c.input(0), c.inputShape(0), c.output, c.outputShape) }
+        guard case let .resize(a) = c.node.op else { return nil }
+        return { resize(c.input(0), c.inputShape(0), a, c.output, c.outputShape) }
     }
 }

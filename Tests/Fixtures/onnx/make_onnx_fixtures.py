@@ -13,6 +13,8 @@ Fixtures (small, committed; CI runs the Swift tests on them and installs no torc
                              exporter at opset 13 with a dynamic batch (Shape, Gather,
                              Unsqueeze, Concat and Reshape around x.view(x.size(0), -1),
                              Flatten, GlobalAveragePool, a BatchNormalization that cannot fold)
+  torch_unet.onnx            a small U-Net: transposed convolutions, bilinear and nearest
+                             resizing, skip connections concatenated (dynamo, opset 18)
   onnx_ops.onnx              built node by node with onnx.helper at opset 20: Gemm with
                              transB=0, alpha and beta; MatMul; Pad; Transpose; Clip; Sub and
                              Div by per-channel constants; Max, Min, Neg; ReduceMean without
@@ -26,7 +28,9 @@ With --zoo it also exports torchvision's resnet18, resnet50, mobilenet_v2,
 mobilenet_v3_small, efficientnet_b0 and squeezenet1_1 (random weights, batch-norm
 statistics randomized so no layer is trivial) to $GRAPHC_ONNX_ZOO (default
 /tmp/graphc-onnx-zoo), runs each with `graphc run MODEL.onnx` and with ONNX Runtime on the
-same input, and prints max |error| / max |reference| (the bar is 1e-4).
+same input, and prints max |error| / max |reference| (the bar is 1e-4); and it runs
+Graphs/mobilenet_v2.graph and Graphs/unet.graph with torchvision's and the fixture U-Net's
+weights converted by `graphc convert --pytorch` against PyTorch itself.
 
 Run from the repository root:  python3 Tests/Fixtures/onnx/make_onnx_fixtures.py [--zoo]
 It creates a virtual environment outside the repository ($GRAPHC_ONNX_VENV, default
@@ -144,6 +148,43 @@ def mobile_net(torch):
     return Net()
 
 
+def small_unet(torch):
+    """A two-level U-Net: double 3x3 conv + BN + ReLU blocks, max pooling down; up by a
+    transposed convolution (k=2, s=2) at one level and by bilinear resizing at the other;
+    skip connections concatenated; a 1x1 head; sigmoid."""
+    from torch import nn
+    import torch.nn.functional as F
+
+    def block(cin, cout):
+        return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
+                             nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+    class UNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.down1 = block(3, 8)
+            self.down2 = block(8, 16)
+            self.bottom = block(16, 32)
+            self.up2 = nn.ConvTranspose2d(32, 16, 2, stride=2)
+            self.dec2 = block(32, 16)
+            self.reduce1 = nn.Conv2d(16, 8, 1)
+            self.dec1 = block(16, 8)
+            self.refine = nn.ConvTranspose2d(8, 8, 3, stride=1, padding=1)
+            self.head = nn.Conv2d(8, 2, 1)
+
+        def forward(self, x):
+            d1 = self.down1(x)
+            d2 = self.down2(F.max_pool2d(d1, 2))
+            b = self.bottom(F.max_pool2d(d2, 2))
+            u2 = self.dec2(torch.cat([self.up2(b), d2], dim=1))
+            u1 = F.interpolate(self.reduce1(u2), scale_factor=2, mode="bilinear", align_corners=False)
+            u1 = self.dec1(torch.cat([u1, d1], dim=1))
+            u1 = u1 + F.interpolate(F.avg_pool2d(u1, 2), scale_factor=2, mode="nearest")
+            return torch.sigmoid(self.head(F.relu(self.refine(u1))))
+
+    return UNet()
+
+
 def onnx_ops_model():
     import numpy as np
     import onnx
@@ -245,6 +286,15 @@ def fixtures():
     for name in ["torch_mobile_dynamo", "torch_mobile_legacy"]:
         got = np.load(os.path.join(HERE, name + ".output.npy"))
         assert np.abs(got - expected).max() <= 1e-5 * np.abs(expected).max(), name   # ONNX Runtime agrees with PyTorch
+    unet = randomize(torch, small_unet(torch), 12)
+    xu = np.random.default_rng(10).standard_normal((1, 3, 24, 32)).astype(np.float32)
+    torch.onnx.export(unet, (torch.from_numpy(xu),), os.path.join(HERE, "torch_unet.onnx"), dynamo=True, opset_version=18,
+                      external_data=False, input_names=["image"], output_names=["mask"])
+    write_fixture("torch_unet", xu)
+    with torch.no_grad():
+        expected = unet(torch.from_numpy(xu)).numpy()
+    got = np.load(os.path.join(HERE, "torch_unet.output.npy"))
+    assert np.abs(got - expected).max() <= 1e-5 * np.abs(expected).max(), "torch_unet"
     onnx.save(onnx_ops_model(), os.path.join(HERE, "onnx_ops.onnx"))
     write_fixture("onnx_ops", np.random.default_rng(8).standard_normal((2, 3, 11, 13)).astype(np.float32))
 
@@ -274,6 +324,29 @@ def zoo():
         scale = float(np.abs(ref).max())
         worst = max(worst, err / scale)
         print("%-20s %10.4g %12.3g %10.2e" % (name, scale, err, err / scale), flush=True)
+    # The bundled graph files written after PyTorch models, with the models' weights converted.
+    from safetensors.torch import save_file
+    for graph, model, shape, defines in [
+        ("mobilenet_v2", randomize(torch, models.mobilenet_v2(), 6), (2, 224, 224, 3), []),
+        ("unet", randomize(torch, small_unet(torch), 7), (2, 24, 32, 3), ["-D", "base=8", "-D", "height=24", "-D", "width=32"]),
+    ]:
+        state = os.path.join(folder, graph + ".state.safetensors")
+        save_file({k: v.contiguous() for k, v in model.state_dict().items()}, state)
+        converted = os.path.join(folder, graph + ".weights.safetensors")
+        path = os.path.join(REPO, "Graphs", graph + ".graph")
+        subprocess.run([GRAPHC, "convert", path, *defines, "--pytorch", state, "-o", converted], check=True, capture_output=True)
+        xg = np.random.default_rng(11).random(shape, dtype=np.float32)
+        np.save(xpath, xg)
+        out = os.path.join(folder, graph + ".graphc.npy")
+        subprocess.run([GRAPHC, "run", path, *defines, "--weights", converted, "--input", xpath, "--output", out], check=True, capture_output=True)
+        with torch.no_grad():
+            ref = model(torch.from_numpy(xg.transpose(0, 3, 1, 2).copy())).numpy()
+        if ref.ndim == 4:
+            ref = ref.transpose(0, 2, 3, 1)
+        got = np.load(out)
+        err, scale = float(np.abs(got - ref).max()), float(np.abs(ref).max())
+        worst = max(worst, err / scale)
+        print("%-20s %10.4g %12.3g %10.2e  (Graphs/%s.graph, converted weights)" % (graph, scale, err, err / scale, graph), flush=True)
     print("worst relative error %.2e (bar 1e-4): %s" % (worst, "ok" if worst <= 1e-4 else "FAILED"), flush=True)
     return 0 if worst <= 1e-4 else 1
 
