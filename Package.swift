@@ -5,7 +5,8 @@ import PackageDescription
 // GraphcDiagnostics <- GraphcIR <- GraphcFrontend, GraphcFormats, GraphcPasses
 // GraphcPasses, GraphcFormats <- GraphcCompiler (the one compile entry point, .gplan files)
 // GraphcIR (+ COpenBLAS) <- GraphcRuntime (executes compiled models; never sees the optimizer)
-// GraphcIR (+ SwiftProtobuf) <- GraphcONNX (ONNX models: generated onnx.pb.swift, export)
+// GraphcIR (+ SwiftProtobuf) <- GraphcONNX (ONNX models: generated onnx.pb.swift, import, export)
+// GraphcIR, GraphcFormats (+ CImageCodecs) <- GraphcImages (JPEG and PNG in, preprocessing presets)
 // everything <- graphc (the command line)
 let package = Package(
     name: "graphc",
@@ -18,6 +19,7 @@ let package = Package(
         .library(name: "GraphcCompiler", targets: ["GraphcCompiler"]),
         .library(name: "GraphcRuntime", targets: ["GraphcRuntime"]),
         .library(name: "GraphcONNX", targets: ["GraphcONNX"]),
+        .library(name: "GraphcImages", targets: ["GraphcImages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +44,12 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // JPEG and PNG decoding from Debian's libturbojpeg0-dev and libpng-dev (tools/bootstrap.sh).
+        .systemLibrary(
+            name: "CImageCodecs",
+            providers: [.apt(["libturbojpeg0-dev", "libpng-dev"])]
+        ),
+        .target(name: "GraphcImages", dependencies: ["GraphcIR", "GraphcFormats", "CImageCodecs"]),
         .target(
             name: "GraphcRuntime",
             dependencies: ["GraphcIR", "COpenBLAS"],
@@ -57,7 +65,7 @@ let package = Package(
             name: "graphc",
             dependencies: [
                 "GraphcDiagnostics", "GraphcIR", "GraphcFrontend", "GraphcFormats", "GraphcPasses", "GraphcCompiler", "GraphcRuntime",
-                "GraphcONNX",
+                "GraphcONNX", "GraphcImages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,6 +95,7 @@ let package = Package(
             dependencies: ["GraphcONNX", "GraphcFrontend", "GraphcIR", "GraphcCompiler", "GraphcRuntime", "GraphcFormats", "GraphcTestSupport",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        .testTarget(name: "GraphcImagesTests", dependencies: ["GraphcImages", "GraphcIR", "GraphcFormats", "GraphcTestSupport"]),
         .testTarget(name: "GraphcCLITests", dependencies: ["graphc", "GraphcFormats", "GraphcTestSupport"]),
     ]
 )

@@ -11,6 +11,7 @@ struct Run: ParsableCommand {
     @OptionGroup var graph: GraphOptions
     @OptionGroup var runtime: RuntimeOptions
     @OptionGroup var optimization: OptimizationOptions
+    @OptionGroup var images: ImageOptions
 
     @Option(help: ArgumentHelp("Write the (first) output to this .npy file.", valueName: "file.npy"))
     var output: String?
@@ -20,11 +21,14 @@ struct Run: ParsableCommand {
 
     func run() throws {
         if let output { try OutputPath.check(output) }
-        let (executor, feeds) = try prepareExecution(graph, runtime, optimization, reference: reference)
+        let imageInput = try images.input(for: graph)
+        let labels = try images.classNames()
+        let (executor, feeds) = try prepareExecution(graph, runtime, optimization, reference: reference, extraInputs: imageInput.map { [$0] } ?? [])
         let results = try reportingErrors { try executor.run(feeds) }
         let model = executor.model
         for (id, tensor) in zip(model.outputs, results) {
-            print(OutputSummary.describe(name: model.graph[id].tensorName, tensor), terminator: "")
+            print(OutputSummary.describe(name: model.graph[id].tensorName, tensor, labels: labels, rowNames: imageInput == nil ? nil : images.image),
+                  terminator: "")
             let (nan, infinite) = OutputSummary.nonFinite(tensor)
             if nan + infinite > 0 {
                 Stderr.write("graphc: warning: \(model.graph[id].tensorName): \(nan) of its \(tensor.count) values are NaN and \(infinite) infinite\n")
@@ -42,8 +46,8 @@ struct Run: ParsableCommand {
 /// The compiled model bound to an executor, and the data to feed it, for `run` and `bench`.
 /// Reference kernels need every value in its own buffer, so they compile without reuse.
 func prepareExecution(_ graph: GraphOptions, _ runtime: RuntimeOptions, _ optimization: OptimizationOptions,
-                      reference: Bool) throws -> (Executor, [String: HostTensor]) {
-    let inputs = try graph.readInputFiles()
+                      reference: Bool, extraInputs: [InputFile] = []) throws -> (Executor, [String: HostTensor]) {
+    let inputs = try graph.readInputFiles() + extraInputs
     let request = ModelRequest(graph: graph, pipeline: optimization.pipelineOptions, weights: runtime.weights, seed: runtime.seed,
                                reuse: !runtime.noReuse && !reference, inputs: inputs)
     let (model, seeded, fed) = try request.load()

@@ -49,3 +49,55 @@ import Testing
         #expect(notGraph.status == 1 && notGraph.stderr.contains("-o names the graph file to write (.graph)"))
     }
 }
+
+/// `graphc run --image`, as a user runs it on a classifier.
+@Suite struct ImageCommandTests {
+    let cli = CLITests()
+
+    @Test func imagesAreBatchedAndTheirClassesNamed() throws {
+        let run = try cli.graphc("run", "Graphs/resnet18.graph", "--image", "Tests/Fixtures/images/scene.jpg",
+                                 "--image", "Tests/Fixtures/images/scene.png", "--labels", "imagenet")
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "fc/BiasAdd:0 (2, 1000)")
+        // One row per image, named by its file; classes by index and ImageNet name.
+        let rows = lines.filter { $0.hasPrefix("  top-5 ") }
+        #expect(rows.count == 2 && rows[0].hasPrefix("  top-5 Tests/Fixtures/images/scene.jpg: ") && rows[1].contains("scene.png: "))
+        let first = try #require(rows[0].split(separator: ":").last?.split(separator: ",").first)
+        let index = try #require(Int(first.split(separator: " ")[0]))
+        #expect(first.contains(" \(ImageNetNames.name(index)) ("), "\(first)")
+    }
+
+    @Test func aChannelsFirstModelTakesImagesOfItsOwnSize() throws {
+        let labels = CLITests.temporaryFolder("graphc-labels").appendingPathComponent("labels.txt").path
+        try (0..<10).map { "class \($0)" }.joined(separator: "\n").write(toFile: labels, atomically: true, encoding: .utf8)
+        let run = try cli.graphc("run", "Tests/Fixtures/onnx/torch_mobile_legacy.onnx", "--image", "Tests/Fixtures/images/gray.jpg",
+                                 "--preprocess", "tf", "--labels", labels)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("probabilities:0 (1, 10)") && run.stdout.contains("gray.jpg: ") && run.stdout.contains("class "))
+        let wrongSize = try cli.graphc("run", "Tests/Fixtures/onnx/torch_mobile_legacy.onnx", "--image", "Tests/Fixtures/images/gray.jpg", "--size", "64")
+        #expect(wrongSize.status == 1 && wrongSize.stderr == "graphc: error: 'image' takes 32 x 32 images; --size 64 cannot feed it\n")
+    }
+
+    @Test func brokenImagesAreErrorsNamingTheFile() throws {
+        let truncated = try cli.graphc("run", "Graphs/resnet18.graph", "--image", "Tests/Fixtures/images/truncated.jpg")
+        #expect(truncated.status == 1)
+        #expect(truncated.stderr.hasPrefix("graphc: error: Tests/Fixtures/images/truncated.jpg: corrupt or truncated JPEG: "), "\(truncated.stderr)")
+        let text = try cli.graphc("run", "Graphs/resnet18.graph", "--image", "Tests/Fixtures/images/not_an_image.jpg")
+        #expect(text.status == 1 && text.stderr.contains("not_an_image.jpg: not a JPEG or PNG image"))
+        let both = try cli.graphc("run", "Graphs/resnet18.graph", "--image", "Tests/Fixtures/images/scene.jpg", "--input", "x.npy")
+        #expect(both.status == 1 && both.stderr.contains("--image and --input both feed the model"))
+        let preset = try cli.graphc("run", "Graphs/resnet18.graph", "--image", "Tests/Fixtures/images/scene.jpg", "--preprocess", "keras")
+        #expect(preset.status == 1 && preset.stderr.contains("--preprocess takes torch, tf, vgg, caffe, none, got 'keras'"))
+    }
+}
+
+/// The class names the CLI prints for --labels imagenet, read from the shipped source so the
+/// test does not depend on the module.
+enum ImageNetNames {
+    static let all: [String] = {
+        let text = (try? String(contentsOfFile: Repository.path("Sources/GraphcImages/ImageNetClasses.swift"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").filter { $0.hasPrefix("        \"") }.map { String($0.dropFirst(9).dropLast(2)) }
+    }()
+    static func name(_ i: Int) -> String { i < all.count ? all[i] : "?" }
+}

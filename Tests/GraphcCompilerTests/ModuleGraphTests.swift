@@ -16,6 +16,7 @@ import Testing
         "Sources/GraphcCompiler": ["GraphcIR", "GraphcPasses", "GraphcFormats"],
         "Sources/GraphcRuntime": ["GraphcIR", "COpenBLAS"],
         "Sources/GraphcONNX": ["GraphcIR"],
+        "Sources/GraphcImages": ["GraphcIR", "GraphcFormats", "CImageCodecs"],
         "Sources/GraphcTestSupport": ["GraphcIR"],
         // Pass tests build graphs with GraphBuilder: no front end, no runtime.
         "Tests/GraphcPassesTests": ["GraphcIR", "GraphcPasses", "GraphcTestSupport"],

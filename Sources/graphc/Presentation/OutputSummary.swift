@@ -4,7 +4,9 @@ import GraphcIR
 /// The summary `graphc run` prints for an output: shape, min, max, mean and, for an
 /// (N, classes) output, the top five classes of each row.
 enum OutputSummary {
-    static func describe(name: String, _ t: HostTensor, maxRows: Int = 8) -> String {
+    /// `labels` name the classes (one fewer than the classes: class 0 is slim's background);
+    /// `rowNames` name the rows (the images fed).
+    static func describe(name: String, _ t: HostTensor, maxRows: Int = 8, labels: [String]? = nil, rowNames: [String]? = nil) -> String {
         var out = "\(name) \(TensorShape(t.shape.map { $0 }))\n"
         guard !t.data.isEmpty else { return out + "  (empty)\n" }
         // Over the finite values; NaN and infinities are counted, and `run` warns about them.
@@ -22,12 +24,20 @@ enum OutputSummary {
         let isClassifier = t.shape.count >= 2 && t.shape.dropFirst().dropLast().allSatisfy { $0 == 1 } && classes > 1
         guard isClassifier else { return out }
         let rows = t.count / classes
-        for row in 0..<min(rows, maxRows) {
+        let offset = labels.map { classes - $0.count } ?? 0
+        func label(_ c: Int) -> String {
+            guard let labels else { return "\(c)" }
+            if c - offset >= 0, c - offset < labels.count { return "\(c) \(labels[c - offset])" }
+            return offset == 1 && c == 0 ? "0 background" : "\(c)"
+        }
+        let shown = rowNames == nil ? min(rows, maxRows) : rows
+        for row in 0..<shown {
             let values = t.data[(row * classes)..<((row + 1) * classes)]
             let top = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }.prefix(5)
-            out += "  top-5 row \(row): " + top.map { "\($0 - row * classes) (\(format(values[$0])))" }.joined(separator: ", ") + "\n"
+            let title = rowNames.flatMap { row < $0.count ? $0[row] : nil } ?? "row \(row)"
+            out += "  top-5 \(title): " + top.map { "\(label($0 - row * classes)) (\(format(values[$0])))" }.joined(separator: ", ") + "\n"
         }
-        if rows > maxRows { out += "  ... \(rows - maxRows) more rows\n" }
+        if rows > shown { out += "  ... \(rows - shown) more rows\n" }
         return out
     }
 
