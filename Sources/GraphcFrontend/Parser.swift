@@ -536,15 +536,30 @@ struct Parser {
         return arguments
     }
 
-    /// subscript := expression | [expression] ':' [expression] [':' [expression]]
+    /// subscript := item (',' item)* [','] ; item := expression | [expression] ':' [expression] [':' [expression]]
+    /// Several items (or a trailing comma) make a tuple: `d[1, 2]`, a tensor's `x[:, 1:3]`.
     private mutating func parseSubscript() throws(Diagnostic) -> Expr {
         let start = peek.start
+        var items: [Expr] = []
+        var trailingComma = false
+        while !isOp("]") {
+            items.append(try parseSubscriptItem())
+            trailingComma = accept(op: ",")
+            if !trailingComma { break }
+        }
+        guard let first = items.first else { throw Diagnostic("a subscript needs an index", at: range(start, lastEnd)) }
+        if items.count == 1 && !trailingComma { return first }
+        return Expr(.tuple(items), range(start, lastEnd))
+    }
+
+    private mutating func parseSubscriptItem() throws(Diagnostic) -> Expr {
+        let start = peek.start
         var parts: [Expr?] = []
-        var current: Expr? = isOp(":") ? nil : try parseExpressionList()
+        var current: Expr? = isOp(":") ? nil : try parseExpression()
         guard isOp(":") else { return current! }
         while accept(op: ":") {
             parts.append(current)
-            current = isOp(":") || isOp("]") ? nil : try parseExpression()
+            current = isOp(":") || isOp("]") || isOp(",") ? nil : try parseExpression()
         }
         parts.append(current)
         if parts.count > 3 { throw Diagnostic("a slice has at most three parts", at: range(start, lastEnd)) }

@@ -367,6 +367,35 @@ public struct ONNXExporter {
             add("Squeeze", [try nhwc(x), int64s(node.name + "/axes", axes)], node.name)
         case let .transpose(perm):
             add("Transpose", [try nhwc(x)], node.name, [ints("perm", perm)])
+        case let .slice(a):
+            // On the value as graphc holds it; Int.max ends run to the end.
+            let rank = a.begin.count
+            let sliced = add("Slice", [try nhwc(x), int64s(node.name + "/starts", a.begin), int64s(node.name + "/ends", a.end.map { min($0, Int(Int32.max)) }),
+                                       int64s(node.name + "/axes", Array(0..<rank)), int64s(node.name + "/steps", a.strides)],
+                             a.shrinkAxes.isEmpty ? node.name : node.name + "/Slice")
+            if !a.shrinkAxes.isEmpty { add("Squeeze", [sliced, int64s(node.name + "/shrink", a.shrinkAxes)], node.name) }
+        case let .reduce(a):
+            let type = ["sum": "ReduceSum", "max": "ReduceMax", "min": "ReduceMin"][a.kind.rawValue]!
+            if a.kind == .sum {
+                add(type, [try nhwc(x), int64s(node.name + "/axes", a.axes)], node.name, [int("keepdims", a.keepDims ? 1 : 0)])
+            } else {
+                add(type, [try nhwc(x)], node.name, [ints("axes", a.axes), int("keepdims", a.keepDims ? 1 : 0)])
+            }
+        case let .normalization(a):
+            // Opset 13 has InstanceNormalization only (per channel of an NCHW value).
+            guard a.kind == .instance || (a.groups == graph[x].shape.dims.last! && a.leadingAxes == 1), rank4 else {
+                throw unsupported(node, "\(a.typeName) (ONNX opset \(Self.opset) has instance normalization only)")
+            }
+            add("InstanceNormalization", [try nchw(x), try source(node.input(.gamma)!), try source(node.input(.beta)!)], node.name,
+                [float("epsilon", a.epsilon)])
+            isNCHW[node.id] = true
+        case let .mirrorPad(a):
+            guard !a.symmetric else { throw unsupported(node, "SYMMETRIC padding (ONNX pads by reflect, edge or constant)") }
+            let p = a.paddings
+            let before = rank4 ? Self.toNCHW.map { p[$0][0] } : p.map { $0[0] }
+            let after = rank4 ? Self.toNCHW.map { p[$0][1] } : p.map { $0[1] }
+            add("Pad", [rank4 ? try nchw(x) : try nhwc(x), int64s(node.name + "/pads", before + after)], node.name, [string("mode", "reflect")])
+            isNCHW[node.id] = rank4
         case let .reshape(shape):
             // A nil dimension is the unknown batch carried over: ONNX's 0 copies it from the input.
             add("Reshape", [try nhwc(x), int64s(node.name + "/shape", shape.map { $0 ?? 0 })], node.name)

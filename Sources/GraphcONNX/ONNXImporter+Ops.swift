@@ -28,6 +28,11 @@ extension ONNXTranslation {
         case "Pad": return { try $0.pad($1) }
         case "Resize", "Upsample": return { try $0.resize($1) }
         case "ConvTranspose": return { try $0.convTranspose($1) }
+        case "Slice": return { try $0.slice($1) }
+        case "Split": return { try $0.split($1) }
+        case "GlobalMaxPool": return { try $0.globalMaxPool($1) }
+        case "ReduceMax", "ReduceMin", "ReduceSum": return { try $0.reduceMean($1) }
+        case "LayerNormalization", "InstanceNormalization", "GroupNormalization": return { try $0.normalization($1) }
         case "Identity", "Dropout": return { try $0.identity($1) }
         case "Constant": return { try $0.constantNode($1) }
         case "Shape": return { try $0.shape($1) }
@@ -230,7 +235,8 @@ extension ONNXTranslation {
         let x = try tensor(node, 0)
         let r = rank(x)
         var axes = ints(node, "axes")
-        if opset >= 18, let c = try constant(node, 1) { axes = c.ints.map { Int($0 ?? 0) } }
+        // Axes became an input: ReduceSum's at opset 13, the others' at 18.
+        if opset >= (node.opType == "ReduceSum" ? 13 : 18), let c = try constant(node, 1) { axes = c.ints.map { Int($0 ?? 0) } }
         if axes == nil || axes!.isEmpty {
             if int(node, "noop_with_empty_axes", 0) == 1 { values[node.output[0]] = x; return }
             axes = Array(0..<r)
@@ -242,8 +248,16 @@ extension ONNXTranslation {
         }
         let keep = int(node, "keepdims", 1) == 1
         let fileAxes = Array(Set(r == 4 ? onnxAxes.map { Self.toNHWC[$0] } : onnxAxes)).sorted()
-        let id = try add(.mean(axes: fileAxes, keepDims: keep), [x.id], name: "Mean")
-        let call = "reduce_mean(\(x.name), \(pythonList(fileAxes)), keepdims=\(keep ? "True" : "False"))"
+        let kinds: [String: ReduceAttributes.Kind] = ["ReduceMax": .max, "ReduceMin": .min, "ReduceSum": .sum]
+        let id: NodeID, call: String
+        if let kind = kinds[node.opType] {
+            let a = ReduceAttributes(kind: kind, axes: fileAxes, keepDims: keep)
+            id = try add(.reduce(a), [x.id], name: a.typeName)
+            call = "tf.reduce_\(kind.rawValue)(\(x.name), \(pythonList(fileAxes)), keepdims=\(keep ? "True" : "False"))"
+        } else {
+            id = try add(.mean(axes: fileAxes, keepDims: keep), [x.id], name: "Mean")
+            call = "reduce_mean(\(x.name), \(pythonList(fileAxes)), keepdims=\(keep ? "True" : "False"))"
+        }
         if r == 4, !keep {
             // The axes left are in NHWC order in the file; ONNX keeps them in NCHW order.
             let left = [0, 2, 3, 1].filter { !onnxAxes.contains($0) }
@@ -255,6 +269,144 @@ extension ONNXTranslation {
             }
         }
         bind(node, id, call)
+    }
+
+    mutating func globalMaxPool(_ node: Onnx_NodeProto) throws {
+        let x = try tensor(node, 0)
+        guard rank(x) == 4 else { throw ONNXUnsupported("only 2-D global pooling is supported") }
+        let id = try ONNXImportError.wrap {
+            try builder.withNameScope("GlobalMaxPool") { try builder.add(.reduce(ReduceAttributes(kind: .max, axes: [1, 2], keepDims: true)), [x.id], name: "Max") }
+        }
+        bind(node, id, "global_max_pool2d(\(x.name), keep_dims=True)")
+    }
+
+    /// The file's begin, end and stride per axis for ONNX starts / ends / axes / steps on a
+    /// value of ONNX shape `shape` (negative indices wrapped, then clamped, as ONNX does).
+    func sliceBounds(_ shape: [Int?], starts: [Int], ends: [Int], axes: [Int], steps: [Int]) throws -> SliceAttributes {
+        let r = shape.count
+        var begin = [Int](repeating: 0, count: r), end = [Int](repeating: Int.max, count: r), stride = [Int](repeating: 1, count: r)
+        for (k, axis) in axes.enumerated() {
+            let a = axis < 0 ? axis + r : axis
+            guard a >= 0, a < r else { throw ONNXImportError("slice axis \(axis) is out of range for rank \(r)") }
+            guard steps[k] >= 1 else { throw ONNXUnsupported("a slice with step \(steps[k]) (graphc slices forwards)") }
+            let size = shape[a]
+            func clamp(_ v: Int) throws -> Int {
+                if v >= Int(Int32.max) { return Int.max }
+                guard let size else {
+                    guard v == 0 else { throw ONNXUnsupported("slicing axis \(a) of unknown size") }
+                    return 0
+                }
+                return min(max(v < 0 ? v + size : v, 0), size)
+            }
+            let f = r == 4 ? Self.toNHWC[a] : a
+            (begin[f], end[f], stride[f]) = (try clamp(starts[k]), try clamp(ends[k]), steps[k])
+            if end[f] == size { end[f] = Int.max }
+        }
+        return SliceAttributes(begin: begin, end: end, strides: stride)
+    }
+
+    /// The subscript text that makes slice `a` (`x[:, 1:3]`).
+    func subscriptText(_ a: SliceAttributes) -> String {
+        let items = a.begin.indices.map { i -> String in
+            let b = a.begin[i] == 0 ? "" : "\(a.begin[i])", e = a.end[i] == Int.max ? "" : "\(a.end[i])"
+            return b + ":" + e + (a.strides[i] == 1 ? "" : ":\(a.strides[i])")
+        }
+        return "[" + items.joined(separator: ", ") + "]"
+    }
+
+    mutating func slice(_ node: Onnx_NodeProto) throws {
+        let x = try tensor(node, 0)
+        let r = rank(x)
+        let starts: [Int], ends: [Int]
+        var axes: [Int]?, steps: [Int]?
+        if opset < 10 {
+            guard let s = ints(node, "starts"), let e = ints(node, "ends") else { throw ONNXImportError("Slice needs starts and ends") }
+            (starts, ends, axes) = (s, e, ints(node, "axes"))
+        } else {
+            guard let s = try constant(node, 1), let e = try constant(node, 2) else { throw ONNXImportError("Slice needs starts and ends") }
+            starts = s.ints.map { Int($0 ?? 0) }; ends = e.ints.map { Int(clamping: $0 ?? Int64.max) }
+            axes = try constant(node, 3).map { $0.ints.map { Int($0 ?? 0) } }
+            steps = try constant(node, 4).map { $0.ints.map { Int($0 ?? 1) } }
+        }
+        let a = try sliceBounds(onnxShape(x), starts: starts, ends: ends, axes: axes ?? Array(0..<starts.count),
+                                steps: steps ?? [Int](repeating: 1, count: starts.count))
+        _ = r
+        bind(node, try add(.slice(a), [x.id], name: "strided_slice"), x.name + subscriptText(a))
+    }
+
+    mutating func split(_ node: Onnx_NodeProto) throws {
+        let x = try tensor(node, 0)
+        let shape = onnxShape(x)
+        var axis = int(node, "axis", 0)
+        if axis < 0 { axis += shape.count }
+        guard axis >= 0, axis < shape.count, let size = shape[axis] else { throw ONNXUnsupported("splitting an axis of unknown size") }
+        var sizes = ints(node, "split")
+        if opset >= 13, let c = try constant(node, 1) { sizes = c.ints.map { Int($0 ?? 0) } }
+        let parts = node.output.count
+        if sizes == nil {
+            let n = opset >= 18 ? int(node, "num_outputs", parts) : parts
+            let each = (size + n - 1) / n
+            sizes = (0..<n).map { min(each, max(size - $0 * each, 0)) }
+        }
+        guard let sizes, sizes.count == parts, sizes.reduce(0, +) == size else { throw ONNXImportError("split sizes do not add up to \(size)") }
+        let f = shape.count == 4 ? Self.toNHWC[axis] : axis
+        var ids: [NodeID] = [], start = 0
+        for s in sizes {
+            var begin = [Int](repeating: 0, count: shape.count), end = [Int](repeating: Int.max, count: shape.count)
+            begin[f] = start; end[f] = start + s
+            ids.append(try add(.slice(SliceAttributes(begin: begin, end: end, strides: [Int](repeating: 1, count: shape.count))), [x.id], name: "split"))
+            start += s
+        }
+        let names = node.output.map { identifier($0) }
+        lines.append("\(names.joined(separator: ", "))\(names.count == 1 ? "," : "") = tf.split(\(x.name), \(pythonList(sizes)), axis=\(f))")
+        for (i, output) in node.output.enumerated() { values[output] = ImportedValue(id: ids[i], name: names[i]) }
+    }
+
+    mutating func normalization(_ node: Onnx_NodeProto) throws {
+        let x = try tensor(node, 0)
+        let shape = onnxShape(x)
+        guard let channels = shape.count == 4 ? shape[1] : shape.last ?? nil else { throw ONNXUnsupported("normalizing unknown channels") }
+        guard let scale = try constant(node, 1) else { throw ONNXImportError("\(node.opType) needs a scale") }
+        let bias = try constant(node, 2)
+        let epsilon = float(node, "epsilon", 1e-5)
+        var gamma = scale.floats, beta = bias?.floats ?? [Float](repeating: 0, count: scale.count)
+        let a: NormalizationAttributes, call: (String, String) -> String
+        switch node.opType {
+        case "InstanceNormalization":
+            guard shape.count == 4 else { throw ONNXUnsupported("instance normalization of a \(shape.count)-D value") }
+            a = NormalizationAttributes(kind: .instance, groups: channels, leadingAxes: 1, epsilon: epsilon)
+            call = { x, s in "slim.instance_norm(\(x), scale=True, epsilon=\(literal(epsilon)), scope=\(quote(s)))" }
+        case "GroupNormalization":
+            guard shape.count == 4 else { throw ONNXUnsupported("group normalization of a \(shape.count)-D value") }
+            let groups = int(node, "num_groups", 0)
+            guard groups >= 1, channels % groups == 0 else { throw ONNXImportError("\(channels) channels do not split into \(groups) groups") }
+            // Opset 18's scale and bias are per group; 21's per channel.
+            if gamma.count == groups, groups != channels {
+                gamma = (0..<channels).map { gamma[$0 / (channels / groups)] }
+                beta = (0..<channels).map { beta[$0 / (channels / groups)] }
+            }
+            a = NormalizationAttributes(kind: .group, groups: groups, leadingAxes: 1, epsilon: epsilon)
+            call = { x, s in "slim.group_norm(\(x), groups=\(groups), epsilon=\(literal(epsilon)), scope=\(quote(s)))" }
+        default:
+            var axis = int(node, "axis", -1)
+            if axis < 0 { axis += shape.count }
+            guard shape.count != 4, axis == shape.count - 1 else { throw ONNXUnsupported("layer normalization over axes \(axis)... of a \(shape.count)-D value (graphc's is per channel over the last axis)") }
+            if node.output.count > 1, node.output.dropFirst().contains(where: { readers[$0, default: 0] > 0 }) { throw ONNXUnsupported("LayerNormalization's mean and variance outputs") }
+            a = NormalizationAttributes(kind: .layer, groups: 1, leadingAxes: shape.count - 1, epsilon: epsilon)
+            call = { x, s in "slim.layer_norm(\(x), begin_norm_axis=-1, epsilon=\(literal(epsilon)), scope=\(quote(s)))" }
+        }
+        guard gamma.count == channels, beta.count == channels else { throw ONNXImportError("scale and bias need \(channels) values") }
+        let scope = scope(node, weight: node.input[1])
+        let b = builder
+        let id = try ONNXImportError.wrap { () throws -> NodeID in
+            try b.withVariableScope(scope) {
+                let be = try b.variable("beta", shape: [channels]), ga = try b.variable("gamma", shape: [channels])
+                return try b.add(.normalization(a), [x.id, ga, be], name: a.typeName)
+            }
+        }
+        values[node.output[0]] = emit(id, hint: scope, call(x.name, scope))
+        weights.append((scope + "/beta", HostTensor(shape: [channels], data: beta)))
+        weights.append((scope + "/gamma", HostTensor(shape: [channels], data: gamma)))
     }
 
     mutating func softmax(_ node: Onnx_NodeProto) throws {
@@ -597,7 +749,7 @@ extension ONNXTranslation {
     mutating func pad(_ node: Onnx_NodeProto) throws {
         let x = try tensor(node, 0)
         let mode = string(node, "mode", "constant")
-        guard mode == "constant" else { throw ONNXUnsupported("\(mode) padding") }
+        guard mode == "constant" || mode == "reflect" else { throw ONNXUnsupported("\(mode) padding") }
         let pads: [Int]
         let value: Float
         if opset < 11 {
@@ -609,11 +761,16 @@ extension ONNXTranslation {
             value = try constant(node, 2)?.floats.first ?? 0
             if input(node, 3) != nil { throw ONNXUnsupported("Pad with axes") }
         }
-        guard value == 0 else { throw ONNXUnsupported("padding with \(value) (graphc pads with zeros)") }
+        guard value == 0 || mode == "reflect" else { throw ONNXUnsupported("padding with \(value) (graphc pads with zeros)") }
         let r = rank(x)
         guard pads.count == 2 * r, pads.allSatisfy({ $0 >= 0 }) else { throw ONNXUnsupported("pads \(pads) for a \(r)-D value (negative pads crop)") }
         var pairs = (0..<r).map { [pads[$0], pads[$0 + r]] }
         if r == 4 { pairs = [0, 2, 3, 1].map { pairs[$0] } }
+        if mode == "reflect" {
+            let a = MirrorPadAttributes(paddings: pairs, symmetric: false)
+            bind(node, try add(.mirrorPad(a), [x.id], name: "MirrorPad"), "pad(\(x.name), \(pythonList(pairs.map { pythonList($0) })), mode='REFLECT')")
+            return
+        }
         bind(node, try add(.pad(pairs), [x.id], name: "Pad"), "pad(\(x.name), \(pythonList(pairs.map { pythonList($0) })))")
     }
 

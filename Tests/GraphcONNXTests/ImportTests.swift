@@ -15,7 +15,7 @@ import Testing
 /// translated graph file must compute it within 1e-4 x max |reference|, taking and returning
 /// the model's own NCHW arrays; the file written to disk must re-run bit for bit.
 @Suite struct ImportTests {
-    static let fixtures = ["torch_mobile_dynamo", "torch_mobile_legacy", "torch_unet", "onnx_ops"]
+    static let fixtures = ["torch_mobile_dynamo", "torch_mobile_legacy", "torch_unet", "onnx_ops", "onnx_ops2"]
 
     func fixture(_ name: String, _ suffix: String) -> String { Repository.path("Tests/Fixtures/onnx/\(name)\(suffix)") }
 

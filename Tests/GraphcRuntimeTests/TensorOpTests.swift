@@ -65,3 +65,84 @@ import Testing
         #expect(out[0].data == expected)
     }
 }
+
+/// Slicing, splitting, stacking, reductions, slim's normalizations and mirror padding, each
+/// against a loop written here (and the reference kernels, in `run`).
+@Suite struct SelectionOpTests {
+    let x = Tensors.uniform([2, 4, 3, 6], seed: 12, name: "x", low: -2, high: 2)
+    func at(_ n: Int, _ h: Int, _ w: Int, _ c: Int) -> Float { x.data[((n * 4 + h) * 3 + w) * 6 + c] }
+
+    func run(_ body: String) throws -> [HostTensor] {
+        try TensorOpTests().run("x = placeholder(float32, [2, 4, 3, 6], name='x')\n" + body, feeds: ["x": x]).1
+    }
+
+    @Test func slicesSplitsAndStacksMoveTheRightElements() throws {
+        let out = try run("""
+        output(x[:, 1::2, -2:, 3])
+        output(tf.split(x, [2, 4], axis=3)[1])
+        output(tf.stack([x[0], x[1]], axis=3))
+        output(tf.slice(x, [1, 0, 1, 2], [1, -1, 2, 3]))
+        """)
+        #expect(out[0].shape == [2, 2, 2])
+        for n in 0..<2 { for i in 0..<2 { for j in 0..<2 { #expect(out[0].data[(n * 2 + i) * 2 + j] == at(n, 1 + 2 * i, 1 + j, 3)) } } }
+        #expect(out[1].shape == [2, 4, 3, 4] && out[1].data[4 * 3 * 4 + 5] == at(1, 0, 1, 3))
+        #expect(out[2].shape == [4, 3, 6, 2] && out[2].data[((1 * 3 + 2) * 6 + 4) * 2 + 1] == at(1, 1, 2, 4))
+        #expect(out[3].shape == [1, 4, 2, 3] && out[3].data[(2 * 2 + 1) * 3 + 2] == at(1, 2, 2, 4))
+    }
+
+    @Test func reductionsAndGlobalMaxPooling() throws {
+        let out = try run("""
+        output(tf.reduce_sum(x, [1, 2]))
+        output(tf.reduce_min(x, axis=-1, keepdims=True))
+        output(global_max_pool2d(x))
+        """)
+        for n in 0..<2 { for c in 0..<6 {
+            var sum: Float = 0, top = -Float.infinity
+            for h in 0..<4 { for w in 0..<3 { sum += at(n, h, w, c); top = max(top, at(n, h, w, c)) } }
+            #expect(abs(out[0].data[n * 6 + c] - sum) <= 1e-5)
+            #expect(out[2].data[n * 6 + c] == top)
+        } }
+        #expect(out[1].shape == [2, 4, 3, 1] && out[1].data[5] == (0..<6).map { at(0, 1, 2, $0) }.min()!)
+    }
+
+    @Test func normalizationsMakeGroupsMeanZeroVarianceOne() throws {
+        // gamma and beta from seeded weights; checked against the definition per group.
+        let g = try GraphFile.evaluate(source: """
+        x = placeholder(float32, [2, 4, 3, 6], name='x')
+        output(slim.group_norm(x, groups=3, scope='gn'))
+        output(slim.layer_norm(x, begin_norm_axis=-1, scope='ln'))
+        """, path: "norm.graph", options: .quiet).graph
+        let weights = WeightStore.initialize(g, seed: 4)
+        let out = try execute(g, weights: weights, feeds: ["x": x])
+        func check(_ y: HostTensor, scope: String, groupsOf: Int, lastAxisOnly: Bool) {
+            let gamma = weights.values("\(scope)/gamma", count: 6)!, beta = weights.values("\(scope)/beta", count: 6)!
+            let sets: [[Int]] = lastAxisOnly
+                ? (0..<24).flatMap { p in stride(from: 0, to: 6, by: groupsOf).map { g0 in (g0..<g0 + groupsOf).map { p * 6 + $0 } } }
+                : (0..<2).flatMap { n in stride(from: 0, to: 6, by: groupsOf).map { g0 in (0..<12).flatMap { p in (g0..<g0 + groupsOf).map { (n * 12 + p) * 6 + $0 } } } }
+            for members in sets {
+                let values = members.map { Double(x.data[$0]) }
+                let mean = values.reduce(0, +) / Double(values.count)
+                let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)
+                let epsilon = lastAxisOnly ? 1e-12 : 1e-6
+                for i in members {
+                    let expected = (Double(x.data[i]) - mean) / (variance + epsilon).squareRoot() * Double(gamma[i % 6]) + Double(beta[i % 6])
+                    #expect(abs(Double(y.data[i]) - expected) <= 1e-4, "\(scope) \(i)")
+                }
+            }
+        }
+        check(out[0], scope: "gn", groupsOf: 2, lastAxisOnly: false)
+        check(out[1], scope: "ln", groupsOf: 6, lastAxisOnly: true)
+    }
+
+    @Test func reflectAndSymmetricPaddingMirrorAtTheEdge() throws {
+        let out = try run("""
+        output(tf.pad(x, [[0, 0], [2, 1], [0, 0], [0, 0]], mode='REFLECT'))
+        output(tf.pad(x, [[0, 0], [0, 0], [1, 2], [0, 0]], mode='SYMMETRIC'))
+        """)
+        // REFLECT rows: 2 1 | 0 1 2 3 | 2; SYMMETRIC columns: 0 | 0 1 2 | 2 1.
+        let rows = [2, 1, 0, 1, 2, 3, 2], columns = [0, 0, 1, 2, 2, 1]
+        for (i, h) in rows.enumerated() { #expect(out[0].data[(i * 3 + 1) * 6 + 2] == at(0, h, 1, 2)) }
+        for (j, w) in columns.enumerated() { #expect(out[1].data[((1 * 4 + 3) * 6 + j) * 6 + 5] == at(1, 3, w, 5)) }
+        #expect(throws: Error.self) { _ = try run("output(tf.pad(x, [[0, 0], [4, 0], [0, 0], [0, 0]], mode='REFLECT'))") }
+    }
+}

@@ -18,7 +18,7 @@ final class Library {
         registerCore()
         registerMethods()
         let layers = makeLayers()
-        let ops = makeTensorOps()
+        let ops = makeTensorOps() + makeSelectionOps()
         addArgScope = Builtin("add_arg_scope", Signature([("func", nil)])) { _, args in args["func"] }
 
         func module(_ name: String, _ builtins: [Builtin], extra: [String: Value] = [:]) -> Module {

@@ -56,22 +56,8 @@ extension Library {
         result.append(Builtin("reduce_mean", Signature([("input_tensor", nil), ("axis", Value.none), ("keepdims", Value.none), ("name", Value.none),
                                                        ("reduction_indices", Value.none), ("keep_dims", Value.none)]), in: [.tf]) { ev, args in
             let x = try args.tensor("input_tensor")
-            let rank = ev.builder.graph[x].shape.rank
-            let axisArgument = args.has("reduction_indices") && !(args["reduction_indices"].isNone) ? "reduction_indices" : "axis"
-            var axes: [Int]
-            switch args[axisArgument] {
-            case .none: axes = Array(0..<rank)
-            case .int(let a): axes = [a]
-            default: axes = try args.ints(axisArgument)
-            }
-            axes = try axes.map { a in
-                let n = a < 0 ? a + rank : a
-                guard n >= 0, n < rank else { throw args.error("axis \(a) is out of range for a tensor of rank \(rank)", argument: axisArgument) }
-                return n
-            }
-            var keep = false
-            for name in ["keepdims", "keep_dims"] where !args[name].isNone { keep = try args.bool(name) }
-            return .tensor(try ev.builder.add(.mean(axes: Array(Set(axes)).sorted(), keepDims: keep), [x], name: try args.optionalString("name") ?? "Mean"))
+            let (axes, keep) = try ev.reductionAxes(args, rank: ev.builder.graph[x].shape.rank)
+            return .tensor(try ev.builder.add(.mean(axes: axes, keepDims: keep), [x], name: try args.optionalString("name") ?? "Mean"))
         })
         result.append(Builtin("global_avg_pool2d", Signature([("inputs", nil), ("keep_dims", .bool(false)), ("scope", Value.none)])) { ev, args in
             let x = try args.tensor("inputs")
@@ -111,13 +97,20 @@ extension Library {
         result.append(Builtin("pad", Signature([("tensor", nil), ("paddings", nil), ("mode", .string("CONSTANT")), ("name", Value.none),
                                                ("constant_values", .int(0))]), in: [.tf]) { ev, args in
             let x = try args.tensor("tensor")
-            guard try args.string("mode").uppercased() == "CONSTANT" else { throw args.error("only CONSTANT padding is supported", argument: "mode") }
-            guard ev.number(args["constant_values"]) == 0 else { throw args.error("only zero padding is supported", argument: "constant_values") }
+            let mode = try args.string("mode").uppercased()
+            guard ["CONSTANT", "REFLECT", "SYMMETRIC"].contains(mode) else {
+                throw args.error("padding mode must be CONSTANT, REFLECT or SYMMETRIC, got '\(mode)'", argument: "mode")
+            }
+            guard mode != "CONSTANT" || ev.number(args["constant_values"]) == 0 else { throw args.error("only zero padding is supported", argument: "constant_values") }
             let pairs = try ev.sequenceItems(args["paddings"], at: args.range(of: "paddings")).map { pair -> [Int] in
                 try ev.sequenceItems(pair, at: args.range(of: "paddings")).map { v -> Int in
                     guard case .int(let i) = v else { throw args.error("paddings must be pairs of ints", argument: "paddings") }
                     return i
                 }
+            }
+            if mode != "CONSTANT" {
+                let a = MirrorPadAttributes(paddings: pairs, symmetric: mode == "SYMMETRIC")
+                return .tensor(try ev.builder.add(.mirrorPad(a), [x], name: try args.optionalString("name") ?? "MirrorPad"))
             }
             return .tensor(try ev.builder.add(.pad(pairs), [x], name: try args.optionalString("name") ?? "Pad"))
         })

@@ -26,6 +26,7 @@ extension Evaluator {
             return try attribute(try eval(objectExpr, env), name, at: e.range)
         case let .index(objectExpr, indexExpr):
             let object = try eval(objectExpr, env)
+            if case .tensor(let t) = object { return try tensorSubscript(t, indexExpr, env, at: e.range) }
             if case let .slice(a, b, c) = indexExpr.kind {
                 return try slice(object, try a.map { try eval($0, env) }, try b.map { try eval($0, env) }, try c.map { try eval($0, env) }, at: e.range)
             }
@@ -206,13 +207,55 @@ extension Evaluator {
         throw Diagnostic("'\(object.typeName)' has no attribute '\(name)'" + Spelling.didYouMean(name, among: known), at: range)
     }
 
+    /// `x[1]`, `x[:, 1:3]`, `x[..., ::2]`-free slicing of a tensor: TF's `strided_slice`, an
+    /// integer index removing its axis (shrink), axes not named kept whole.
+    func tensorSubscript(_ t: NodeID, _ indexExpr: Expr, _ env: Environment, at range: SourceRange) throws -> Value {
+        let shape = builder.graph[t].shape
+        var items: [Expr] = []
+        if case .tuple(let parts) = indexExpr.kind { items = parts } else { items = [indexExpr] }
+        guard items.count <= shape.rank else { throw Diagnostic("too many indices for a tensor of rank \(shape.rank)", at: range) }
+        var begin: [Int] = [], end: [Int] = [], strides: [Int] = [], shrink: [Int] = []
+        func int(_ e: Expr?) throws -> Int? {
+            guard let e else { return nil }
+            switch try eval(e, env) {
+            case .none: return nil
+            case .int(let i): return i
+            case let v: throw Diagnostic("tensor indices must be integers or None, got \(v.typeName)", at: e.range)
+            }
+        }
+        for axis in 0..<shape.rank {
+            guard axis < items.count else { begin.append(0); end.append(Int.max); strides.append(1); continue }
+            let size = shape[axis]
+            func wrap(_ i: Int) throws -> Int {
+                guard i < 0 else { return i }
+                guard let size else { throw Diagnostic("a negative index needs axis \(axis)'s size, which is unknown", at: items[axis].range) }
+                return max(i + size, 0)
+            }
+            if case let .slice(a, b, c) = items[axis].kind {
+                let step = try int(c) ?? 1
+                guard step >= 1 else { throw Diagnostic("tensor slices take positive steps", at: items[axis].range) }
+                begin.append(try int(a).map(wrap) ?? 0)
+                end.append(try int(b).map(wrap) ?? Int.max)
+                strides.append(step)
+            } else {
+                guard let i = try int(items[axis]) else { throw Diagnostic("None (a new axis) is not supported; use expand_dims", at: items[axis].range) }
+                let j = try wrap(i)
+                begin.append(j); end.append(j + 1); strides.append(1); shrink.append(axis)
+            }
+        }
+        builder.location = range.location
+        do {
+            return .tensor(try builder.add(.slice(SliceAttributes(begin: begin, end: end, strides: strides, shrinkAxes: shrink)), [t], name: "strided_slice"))
+        } catch {
+            throw Diagnostic(error.message, at: range)
+        }
+    }
+
     func index(_ object: Value, _ key: Value, at range: SourceRange) throws -> Value {
         switch object {
         case .dict(let d):
             if let v = d[key] { return v }
             throw Diagnostic("key \(repr(key)) is not in the dictionary", at: range)
-        case .tensor:
-            throw Diagnostic("indexing a tensor is not supported; use squeeze, reshape or slicing ops", at: range)
         default:
             let items = try sequenceItems(object, at: range, what: "index")
             guard case .int(let i) = key else { throw Diagnostic("indices must be integers, got \(key.typeName)", at: range) }

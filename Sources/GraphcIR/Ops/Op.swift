@@ -38,6 +38,14 @@ public enum Op: Hashable, Sendable, Codable {
     case reshape([Int?])
     /// Output axis i is input axis perm[i].
     case transpose([Int])
+    /// `x[b:e:s, ...]` (TF's StridedSlice).
+    case slice(SliceAttributes)
+    /// Sum, max or min over axes.
+    case reduce(ReduceAttributes)
+    /// Layer, group or instance normalization with per-channel gamma and beta.
+    case normalization(NormalizationAttributes)
+    /// REFLECT or SYMMETRIC padding.
+    case mirrorPad(MirrorPadAttributes)
     /// Bilinear or nearest resizing of NHWC images.
     case resize(ResizeAttributes)
 
@@ -65,6 +73,10 @@ public enum Op: Hashable, Sendable, Codable {
         case let .reshape(shape): return ReshapeOp(shape: shape)
         case let .resize(a): return a
         case let .transpose(perm): return TransposeOp(permutation: perm)
+        case let .slice(a): return a
+        case let .reduce(a): return a
+        case let .normalization(a): return a
+        case let .mirrorPad(a): return a
         }
     }
 

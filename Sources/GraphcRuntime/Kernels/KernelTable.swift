@@ -19,6 +19,10 @@ enum KernelTable {
         case .pad: return DataMovementKernel.preparePad
         case .resize: return DataMovementKernel.prepareResize
         case .transpose: return DataMovementKernel.prepareTranspose
+        case .slice: return SelectionKernel.prepareSlice
+        case .reduce: return SelectionKernel.prepareReduce
+        case .normalization: return SelectionKernel.prepareNormalization
+        case .mirrorPad: return SelectionKernel.prepareMirrorPad
         case .batchNorm: return unlowered
         }
     }
@@ -40,6 +44,7 @@ enum KernelTable {
         case .pad: return ReferenceKernels.preparePad
         case .resize: return ReferenceKernels.prepareResize
         case .transpose: return ReferenceKernels.prepareTranspose
+        case .slice, .reduce, .normalization, .mirrorPad: return ReferenceKernels.prepareSelection
         case .batchNorm: return unlowered
         }
     }

@@ -437,3 +437,78 @@ extension ReferenceKernels {
         return { resize(c.input(0), c.inputShape(0), a, c.output, c.outputShape) }
     }
 }
+
+/// Reference kernels of the selection ops: each output element from its definition by index.
+extension ReferenceKernels {
+    static func multiIndex(_ i: Int, _ shape: [Int]) -> [Int] {
+        var rem = i
+        var index = [Int](repeating: 0, count: shape.count)
+        for d in stride(from: shape.count - 1, through: 0, by: -1) { index[d] = rem % shape[d]; rem /= shape[d] }
+        return index
+    }
+
+    static func flatIndex(_ index: [Int], _ shape: [Int]) -> Int { zip(index, shape).reduce(0) { $0 * $1.1 + $1.0 } }
+
+    public static func slice(_ x: UnsafePointer<Float>, _ xs: [Int], _ a: SliceAttributes, _ y: UnsafeMutablePointer<Float>) {
+        let kept = (0..<xs.count).map { a.count(axis: $0, size: xs[$0]) }
+        for j in 0..<kept.reduce(1, *) {
+            let k = multiIndex(j, kept)
+            y[j] = x[flatIndex((0..<xs.count).map { a.begin[$0] + k[$0] * a.strides[$0] }, xs)]
+        }
+    }
+
+    public static func reduce(_ x: UnsafePointer<Float>, _ xs: [Int], _ a: ReduceAttributes, _ y: UnsafeMutablePointer<Float>) {
+        let kept = (0..<xs.count).map { a.axes.contains($0) ? 1 : xs[$0] }
+        var values = [[Double]](repeating: [], count: kept.reduce(1, *))
+        for i in 0..<xs.reduce(1, *) {
+            let index = multiIndex(i, xs).enumerated().map { a.axes.contains($0.offset) ? 0 : $0.element }
+            values[flatIndex(index, kept)].append(Double(x[i]))
+        }
+        for (j, v) in values.enumerated() {
+            switch a.kind {
+            case .sum: y[j] = Float(v.reduce(0, +))
+            case .max: y[j] = v.contains { $0.isNaN } ? .nan : Float(v.max() ?? -.infinity)
+            case .min: y[j] = v.contains { $0.isNaN } ? .nan : Float(v.min() ?? .infinity)
+            }
+        }
+    }
+
+    public static func normalization(_ x: UnsafePointer<Float>, _ xs: [Int], _ a: NormalizationAttributes, gamma: UnsafePointer<Float>,
+                                     beta: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        let c = xs[xs.count - 1], perGroup = c / a.groups
+        let samples = xs[..<a.leadingAxes].reduce(1, *), positions = xs[a.leadingAxes..<(xs.count - 1)].reduce(1, *)
+        for n in 0..<samples { for g in 0..<a.groups {
+            var members: [Int] = []
+            for p in 0..<positions { for k in 0..<perGroup { members.append((n * positions + p) * c + g * perGroup + k) } }
+            let mean = members.reduce(0.0) { $0 + Double(x[$1]) } / Double(members.count)
+            let variance = members.reduce(0.0) { $0 + (Double(x[$1]) - mean) * (Double(x[$1]) - mean) } / Double(members.count)
+            for i in members {
+                let ch = i % c
+                y[i] = Float((Double(x[i]) - mean) / (variance + Double(a.epsilon)).squareRoot() * Double(gamma[ch]) + Double(beta[ch]))
+            }
+        } }
+    }
+
+    public static func mirrorPad(_ x: UnsafePointer<Float>, _ xs: [Int], _ a: MirrorPadAttributes, _ y: UnsafeMutablePointer<Float>, _ ys: [Int]) {
+        for j in 0..<ys.reduce(1, *) {
+            let index = multiIndex(j, ys).enumerated().map { d, o -> Int in
+                var i = o - a.paddings[d][0]
+                let n = xs[d]
+                if i < 0 { i = a.symmetric ? -i - 1 : -i }
+                if i >= n { i = a.symmetric ? 2 * n - i - 1 : 2 * n - i - 2 }
+                return i
+            }
+            y[j] = x[flatIndex(index, xs)]
+        }
+    }
+
+    static func prepareSelection(_ c: StepContext) -> Step? {
+        switch c.node.op {
+        case let .slice(a): return { slice(c.input(0), c.inputShape(0), a, c.output) }
+        case let .reduce(a): return { reduce(c.input(0), c.inputShape(0), a, c.output) }
+        case let .normalization(a): return { normalization(c.input(0), c.inputShape(0), a, gamma: c.input(.gamma)!, beta: c.input(.beta)!, c.output) }
+        case let .mirrorPad(a): return { mirrorPad(c.input(0), c.inputShape(0), a, c.output, c.outputShape) }
+        default: return nil
+        }
+    }
+}

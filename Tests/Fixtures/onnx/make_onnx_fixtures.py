@@ -22,6 +22,10 @@ Fixtures (small, committed; CI runs the Swift tests on them and installs no torc
                              Tanh; Squeeze, Unsqueeze, Concat, Softmax, Dropout, Identity,
                              Constant, Cast; SAME_UPPER and SAME_LOWER windows
 
+  onnx_ops2.onnx             the same at opset 21 for Pad (reflect), InstanceNormalization,
+                             GroupNormalization, Slice, Split, GlobalMaxPool, ReduceMax,
+                             ReduceMin, ReduceSum and LayerNormalization
+
 Each NAME.onnx has NAME.input.npy (seeded) and NAME.output.npy, ONNX Runtime's output.
 
 With --zoo it also exports torchvision's resnet18, resnet50, mobilenet_v2,
@@ -250,6 +254,65 @@ def onnx_ops_model():
     return model
 
 
+def onnx_ops2_model():
+    """The ops of today's segmentation and transformer models, at opset 21: Pad reflect,
+    InstanceNormalization, GroupNormalization, Slice, Split, GlobalMaxPool, ReduceMax,
+    ReduceMin, ReduceSum, LayerNormalization over the last axis of a 3-D value."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(2025)
+
+    def init(name, shape, scale=1.0, offset=0.0):
+        return numpy_helper.from_array((offset + rng.standard_normal(shape) * scale).astype(np.float32), name)
+
+    def ints(name, values):
+        return numpy_helper.from_array(np.array(values, dtype=np.int64), name)
+
+    N = helper.make_node
+    nodes = [
+        N("Pad", ["x", "pads"], ["padded"], mode="reflect"),
+        N("Conv", ["padded", "w1", "b1"], ["c1"], kernel_shape=[3, 3], name="/enc/conv/Conv"),
+        N("InstanceNormalization", ["c1", "in_scale", "in_bias"], ["inorm"], epsilon=1e-4, name="/enc/inorm/InstanceNormalization"),
+        N("Relu", ["inorm"], ["r1"]),
+        N("GroupNormalization", ["r1", "gn_scale", "gn_bias"], ["gnorm"], num_groups=4, epsilon=1e-5, name="/enc/gn/GroupNormalization"),
+        N("Slice", ["gnorm", "starts", "ends", "axes", "steps"], ["sliced"]),
+        N("Split", ["sliced", "split"], ["part_a", "part_b"], axis=1),
+        N("GlobalMaxPool", ["part_a"], ["gmp"]),
+        N("ReduceMax", ["part_b", "axes23"], ["rmax"], keepdims=1),
+        N("ReduceMin", ["part_b", "axes23"], ["rmin"], keepdims=1),
+        N("Sub", ["rmax", "rmin"], ["range_"]),
+        N("ReduceSum", ["part_b", "axes1"], ["rsum"], keepdims=1),
+        N("Concat", ["gmp", "range_"], ["pooled"], axis=1),
+        N("Mul", ["part_b", "pooled_b"], ["scaled"]),
+        N("Add", ["scaled", "rsum"], ["mixed"]),
+        N("Reshape", ["mixed", "to_tokens"], ["tokens"]),
+        N("Transpose", ["tokens"], ["tokens_t"], perm=[0, 2, 1]),
+        N("LayerNormalization", ["tokens_t", "ln_scale", "ln_bias"], ["normed"], axis=-1, epsilon=1e-5, name="/head/ln/LayerNormalization"),
+        N("ReduceMean", ["normed", "axes1"], ["mean_tokens"], keepdims=0),
+        N("Concat", ["mean_tokens", "pooled_flat"], ["y"], axis=1),
+        N("Reshape", ["pooled", "flat"], ["pooled_flat"]),
+        N("Slice", ["pooled", "starts_b", "ends_b", "axes_b"], ["pooled_b"]),
+    ]
+    # Topological order: the last two feed earlier nodes.
+    nodes = nodes[:13] + [nodes[21]] + nodes[13:19] + [nodes[20], nodes[19]]
+    inits = [
+        ints("pads", [0, 0, 2, 1, 0, 0, 1, 2]),
+        init("w1", (16, 3, 3, 3), 0.4), init("b1", (16,), 0.1),
+        init("in_scale", (16,), 0.2, 1.0), init("in_bias", (16,), 0.1),
+        init("gn_scale", (16,), 0.2, 1.0), init("gn_bias", (16,), 0.1),
+        ints("starts", [1, 1, 0]), ints("ends", [-1, 1000, 16]), ints("axes", [2, 3, 1]), ints("steps", [1, 2, 1]),
+        ints("split", [6, 10]), ints("axes23", [2, 3]), ints("axes1", [1]),
+        ints("starts_b", [6]), ints("ends_b", [16]), ints("axes_b", [1]),
+        ints("to_tokens", [0, 10, -1]), init("ln_scale", (10,), 0.2, 1.0), init("ln_bias", (10,), 0.1), ints("flat", [0, -1]),
+    ]
+    graph = helper.make_graph(nodes, "onnx_ops2", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 12, 14])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 26])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21)], producer_name="make_onnx_fixtures")
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
 def reference(path, x):
     import onnxruntime as ort
     s = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
@@ -297,6 +360,8 @@ def fixtures():
     assert np.abs(got - expected).max() <= 1e-5 * np.abs(expected).max(), "torch_unet"
     onnx.save(onnx_ops_model(), os.path.join(HERE, "onnx_ops.onnx"))
     write_fixture("onnx_ops", np.random.default_rng(8).standard_normal((2, 3, 11, 13)).astype(np.float32))
+    onnx.save(onnx_ops2_model(), os.path.join(HERE, "onnx_ops2.onnx"))
+    write_fixture("onnx_ops2", np.random.default_rng(9).standard_normal((2, 3, 12, 14)).astype(np.float32))
 
 
 def zoo():
