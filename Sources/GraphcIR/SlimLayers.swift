@@ -18,6 +18,7 @@ extension GraphBuilder {
             throw ShapeError("groups=\(groups) must divide both the \(cin) input channels and the \(numOutputs) outputs")
         }
         return try withVariableScope(scope, defaultName: "Conv") {
+            markLayerName()
             let w = try variable("weights", shape: [kernel.0, kernel.1, cin / groups, numOutputs])
             let attrs = Conv2DAttributes(strideH: stride.0, strideW: stride.1, padding: padding, dilationH: rate.0, dilationW: rate.1, groups: groups)
             let y = try add(.conv2d(attrs), [input, w], name: "Conv2D")
@@ -35,6 +36,7 @@ extension GraphBuilder {
         let cin = try checkConvolution("conv2d_transpose", input, kernel: kernel, stride: stride, rate: (1, 1))
         try checkPositive(numOutputs, "num_outputs")
         return try withVariableScope(scope, defaultName: "Conv2d_transpose") {
+            markLayerName()
             let w = try variable("weights", shape: [kernel.0, kernel.1, numOutputs, cin])
             let attrs = Conv2DTransposeAttributes(strideH: stride.0, strideW: stride.1, padding: padding,
                                                   outputPaddingH: outputPadding.0, outputPaddingW: outputPadding.1)
@@ -62,6 +64,7 @@ extension GraphBuilder {
                 let y = try add(.conv2d(depthwise), [input, dw], name: "depthwise")
                 return try finishLayer(y, numOutputs: cin * depthMultiplier, biases: biases, normalizer: normalizer, activation: activation)
             }
+            markLayerName()
             let pw = try variable("pointwise_weights", shape: [1, 1, cin * depthMultiplier, numOutputs])
             // TF names the 1x1 convolution after the name scope that holds the depthwise one.
             var scopeName = ""
@@ -108,6 +111,7 @@ extension GraphBuilder {
         }
         try checkPositive(numOutputs, "num_outputs")
         return try withVariableScope(scope, defaultName: "fully_connected") {
+            markLayerName()
             let w = try variable("weights", shape: [k, numOutputs])
             let y = try add(.matMul(.none), [input, w], name: x.rank == 2 ? "MatMul" : "Tensordot")
             return try finishLayer(y, numOutputs: numOutputs, biases: biases, normalizer: normalizer, activation: activation)
@@ -120,6 +124,14 @@ extension GraphBuilder {
         try withNameScope(scope ?? (isMax ? "MaxPool2D" : "AvgPool2D")) {
             try add(isMax ? .maxPool(attributes) : .avgPool(attributes), [input], name: isMax ? "MaxPool" : "AvgPool")
         }
+    }
+
+    /// slim builds conv2d, fully_connected, conv2d_transpose and separable_conv2d as tf.layers
+    /// layers named after their scope, and a layer takes its own name inside its name scope:
+    /// an op there with the scope's last name is numbered on (`Relu_1/Relu_1` for
+    /// `conv2d(..., scope='Relu')` after a Relu op, as TF names it).
+    private func markLayerName() {
+        _ = uniqueName(String(variableScope.split(separator: "/").last ?? ""))
     }
 
     /// slim's layer tail: the normalizer if any, else biases (when wanted), then the activation.

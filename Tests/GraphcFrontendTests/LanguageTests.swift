@@ -83,6 +83,31 @@ import Testing
         #expect(r.graph.variables.first { $0.name == "net/conv2/conv2_2/weights" }?.shape == TensorShape([3, 3, 5, 6]))
     }
 
+    /// What TF 2.21 with tf_slim 1.1 printed for the same code (graph mode).
+    @Test func tfNamingQuirksMatchTF() throws {
+        let r = try evaluate("""
+        x = placeholder(float32, [None, 8, 8, 3], name='x')
+        r = tf.nn.relu(x)
+        with variable_scope('blk'):
+            r2 = tf.nn.relu(x)
+            a = slim.conv2d(r2, 4, [3, 3], scope='Relu')
+            b = slim.conv2d(a, 4, [3, 3], scope='BiasAdd', activation_fn=None)
+        f = slim.fully_connected(slim.flatten(b), 5, scope='Relu')
+        print(a)
+        print(b)
+        print(f)
+        print(tf.squeeze(placeholder(float32, [None, 1, 10])))
+        print(tf.squeeze(placeholder(float32, [4, 1, 10])))
+        """)
+        #expect(r.printed == [
+            "Tensor(\"blk/Relu_1/Relu_1:0\", shape=(?, 8, 8, 4), dtype=float32)",
+            "Tensor(\"blk/BiasAdd/BiasAdd_1:0\", shape=(?, 8, 8, 4), dtype=float32)",
+            "Tensor(\"Relu_1/Relu_1:0\", shape=(?, 5), dtype=float32)",
+            "Tensor(\"Squeeze:0\", dtype=float32)",
+            "Tensor(\"Squeeze_1:0\", shape=(4, 10), dtype=float32)",
+        ])
+    }
+
     @Test func reenteringAVariableScopeObjectOpensANewNameScope() throws {
         let r = try evaluate("""
         x = placeholder(float32, [1, 8, 8, 3])

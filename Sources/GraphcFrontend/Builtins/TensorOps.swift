@@ -128,7 +128,9 @@ extension Library {
             default: axes = try args.ints(argument)
             }
             axes = axes.map { $0 < 0 ? $0 + rank : $0 }
-            return .tensor(try ev.builder.add(.squeeze(axes: axes.sorted()), [x], name: try args.optionalString("name") ?? "Squeeze"))
+            let y = try ev.builder.add(.squeeze(axes: axes.sorted()), [x], name: try args.optionalString("name") ?? "Squeeze")
+            if args[argument].isNone, ev.builder.graph[x].shape.dims.contains(where: { $0 == nil }) { ev.shapeUnknownToTF.insert(y) }
+            return .tensor(y)
         })
         result.append(Builtin("reshape", Signature([("tensor", nil), ("shape", nil), ("name", Value.none)]), in: [.tf]) { ev, args in
             let x = try args.tensor("tensor")

@@ -79,6 +79,9 @@ final class Evaluator {
     var usedDefinitions: Set<String> = []
     var declaredFlags: [String] = []
     var placeholdersSeen: Set<String> = []
+    /// Tensors TF would know no shape of (a squeeze without axes of a tensor with an unknown
+    /// dimension, which might be 1 at run time): printed without a shape, as TF prints them.
+    var shapeUnknownToTF: Set<NodeID> = []
     var batchUsed = false
     /// Every def and lambda made, so their closures (cycles through the scopes that hold them)
     /// can be dropped when evaluation ends.

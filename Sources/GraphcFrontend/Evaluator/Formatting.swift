@@ -47,6 +47,7 @@ extension Evaluator {
         case let .range(a, b, c): return c == 1 ? "range(\(a), \(b))" : "range(\(a), \(b), \(c))"
         case .tensor(let id):
             let node = builder.graph[id]
+            if shapeUnknownToTF.contains(node.id) { return "Tensor(\"\(node.tensorName)\", dtype=float32)" }
             return "Tensor(\"\(node.tensorName)\", shape=\(node.shape), dtype=float32)"
         case .shape(let s): return s.description
         case .function(let f): return "<function \(f.name)>"
