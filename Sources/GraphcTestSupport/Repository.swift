@@ -43,3 +43,14 @@ enum TemporaryFolders {
         folders.removeAll()
     }
 }
+
+/// The code between `// BEGIN EXAMPLE` and `// END EXAMPLE` in a test file, unindented as a
+/// document shows it: tests compile an example and check a page shows exactly that code.
+public func documentedExample(inFile path: String) throws -> String {
+    let source = try String(contentsOfFile: path, encoding: .utf8)
+    guard let start = source.range(of: "// BEGIN EXAMPLE\n")?.upperBound, let end = source.range(of: "        // END EXAMPLE")?.lowerBound else {
+        throw CocoaError(.fileReadCorruptFile)
+    }
+    return source[start..<end].split(separator: "\n", omittingEmptySubsequences: false)
+        .map { $0.hasPrefix("        ") ? String($0.dropFirst(8)) : String($0) }.joined(separator: "\n")
+}

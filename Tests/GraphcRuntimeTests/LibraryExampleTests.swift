@@ -45,11 +45,7 @@ import Testing
     }
 
     @Test func theDocumentShowsThisExample() throws {
-        let source = try String(contentsOfFile: #filePath, encoding: .utf8)
-        let start = source.range(of: "// BEGIN EXAMPLE\n")!.upperBound
-        let end = source.range(of: "        // END EXAMPLE")!.lowerBound
-        let code = source[start..<end].split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasPrefix("        ") ? String($0.dropFirst(8)) : String($0) }.joined(separator: "\n")
+        let code = try documentedExample(inFile: #filePath)
         let document = try String(contentsOfFile: Repository.path("Docs/Library.md"), encoding: .utf8)
         #expect(document.contains("```swift\n" + code + "```"), "Docs/Library.md's code block must be the example in \(#fileID)")
     }
