@@ -11,11 +11,12 @@ import Testing
 
 /// `ONNXImporter` on real exports: Tests/Fixtures/onnx/make_onnx_fixtures.py exported a small
 /// network with today's layers through PyTorch's two exporters and built a model of the
-/// remaining ops with onnx.helper, and saved ONNX Runtime's output for a seeded input. The
+/// remaining ops with onnx.helper (make_tf2onnx_fixture.py converted a Keras network with
+/// tf2onnx), and saved ONNX Runtime's output for a seeded input. The
 /// translated graph file must compute it within 1e-4 x max |reference|, taking and returning
 /// the model's own NCHW arrays; the file written to disk must re-run bit for bit.
 @Suite struct ImportTests {
-    static let fixtures = ["torch_mobile_dynamo", "torch_mobile_legacy", "torch_unet", "onnx_ops", "onnx_ops2"]
+    static let fixtures = ["torch_mobile_dynamo", "torch_mobile_legacy", "torch_unet", "onnx_ops", "onnx_ops2", "keras_tf2onnx"]
 
     func fixture(_ name: String, _ suffix: String) -> String { Repository.path("Tests/Fixtures/onnx/\(name)\(suffix)") }
 
