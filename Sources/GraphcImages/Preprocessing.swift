@@ -23,6 +23,20 @@ public enum Preprocessing: String, CaseIterable, Sendable {
     /// Resized to size x size with TF1's bilinear resize, values / 255 in [0, 1].
     case none
 
+    /// The most pixels a preset resizes an image to before it crops (an image 1 pixel wide and
+    /// 65,535 high would otherwise become 256 x 16.7M).
+    public static let maxResizedPixels = 1 << 26
+
+    /// The pixels `prepare` resizes `image` to on the way to `size` x `size`.
+    public func resizedPixels(_ image: RGBImage, size: Int) -> Int {
+        let short = Double(min(image.width, image.height)), long = Double(max(image.width, image.height))
+        switch self {
+        case .torch: let s = (Double(size) / 0.875).rounded(); return Int(min(s * (s * long / short), 1e18))
+        case .vgg, .caffe: let s = Double(max(256, size)); return Int(min(s * (s * long / short), 1e18))
+        case .tf, .none: return size * size
+        }
+    }
+
     /// The images as one batch, every image made `size` x `size`.
     public func batch(_ images: [RGBImage], size: Int, channelsFirst: Bool) -> HostTensor {
         var data: [Float] = []

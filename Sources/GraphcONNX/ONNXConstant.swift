@@ -26,7 +26,7 @@ struct ONNXConstant {
     /// The integers, unknown ones nil; floats are truncated as ONNX's Cast does.
     var ints: [Int64?] {
         switch values {
-        case let .floats(f): return f.map { $0.isFinite ? Int64($0) : nil }
+        case let .floats(f): return f.map { $0.isFinite && abs($0) < 9.2e18 ? Int64($0) : nil }
         case let .ints(i): return i
         }
     }
@@ -58,7 +58,13 @@ extension ONNXConstant {
     init(_ t: Onnx_TensorProto, modelFolder: String, external: inout [String: Data]) throws(ONNXImportError) {
         let dims = t.dims.map { Int($0) }
         guard dims.allSatisfy({ $0 >= 0 }) else { throw ONNXImportError("tensor '\(t.name)' has a negative dimension \(t.dims)") }
-        let count = dims.reduce(1, *)
+        var count = 1
+        for d in dims {
+            let (p, overflow) = count.multipliedReportingOverflow(by: d)
+            // 2^33 values (32 GiB of floats): larger is a mistake or a hostile file.
+            guard !overflow, p <= 1 << 33 else { throw ONNXImportError("tensor '\(t.name)' of shape \(t.dims) is too large") }
+            count = p
+        }
         var raw = t.rawData
         if t.dataLocation == .external {
             raw = try Self.externalBytes(t, modelFolder: modelFolder, cache: &external)

@@ -54,8 +54,13 @@ extension ONNXTranslation {
         guard let w = try constant(node, 1), w.dims.count == 4 else { throw ONNXUnsupported("only 2-D convolutions with constant weights are supported") }
         let (cout, perGroup, kh, kw) = (w.dims[0], w.dims[1], w.dims[2], w.dims[3])
         let groups = int(node, "group", 1)
+        guard groups >= 1, let cin = onnxShape(x)[1], perGroup * groups == cin, cout % groups == 0 else {
+            throw ONNXImportError("weights \(w.dims) in \(groups) group\(groups == 1 ? "" : "s") do not fit the input \(dimsText(onnxShape(x)))")
+        }
         let strides = ints(node, "strides") ?? [1, 1], dilations = ints(node, "dilations") ?? [1, 1]
-        guard strides.count == 2, dilations.count == 2 else { throw ONNXUnsupported("strides and dilations must have 2 values") }
+        guard strides.count == 2, dilations.count == 2, strides.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }) else {
+            throw ONNXImportError("strides and dilations must be 2 positive values, got \(strides) and \(dilations)")
+        }
         let padding = try windowPadding(node, x, window: ((kh - 1) * dilations[0] + 1, (kw - 1) * dilations[1] + 1), strides: strides, tfSame: true)
         let hwio = Self.kernelsLast(w)
         let bias = try constant(node, 2)
@@ -101,21 +106,27 @@ extension ONNXTranslation {
         guard let w = try constant(node, 1), w.dims.count == 4 else { throw ONNXUnsupported("only constant 4-D weights are supported") }
         let (cin, cout, kh, kw) = (w.dims[0], w.dims[1], w.dims[2], w.dims[3])
         guard int(node, "group", 1) == 1 else { throw ONNXUnsupported("grouped transposed convolution") }
+        guard onnxShape(x)[1] == cin else { throw ONNXImportError("weights \(w.dims) do not fit the input \(dimsText(onnxShape(x)))") }
         guard (ints(node, "dilations") ?? [1, 1]) == [1, 1] else { throw ONNXUnsupported("dilated transposed convolution") }
         if attribute(node, "output_shape") != nil { throw ONNXUnsupported("ConvTranspose with output_shape (give pads instead)") }
         let strides = ints(node, "strides") ?? [1, 1]
-        let outputPadding = ints(node, "output_padding") ?? [0, 0]
-        guard strides.count == 2, outputPadding.count == 2 else { throw ONNXImportError("strides and output_padding must have 2 values") }
+        var outputPadding = ints(node, "output_padding") ?? [0, 0]
+        guard strides.count == 2, outputPadding.count == 2, strides.allSatisfy({ $0 >= 1 }) else {
+            throw ONNXImportError("strides (positive) and output_padding must have 2 values")
+        }
         var pads = ints(node, "pads") ?? [0, 0, 0, 0]
         let autoPad = string(node, "auto_pad", "NOTSET")
         if autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" {
             let s = onnxShape(x)
             guard let h = s[2], let wd = s[3] else { throw ONNXUnsupported("\(autoPad) of an input of unknown size") }
-            func split(_ input: Int, _ k: Int, _ stride: Int, _ extra: Int) -> (Int, Int) {
-                let total = max(stride * (input - 1) + extra + k - input * stride, 0)
+            // SAME keeps input * stride pixels; a kernel smaller than the stride leaves rows short,
+            // which are output padding (zeros at the end).
+            func split(_ input: Int, _ k: Int, _ stride: Int, _ extra: inout Int) -> (Int, Int) {
+                let total = stride * (input - 1) + extra + k - input * stride
+                if total < 0 { extra -= total; return (0, 0) }
                 return autoPad == "SAME_UPPER" ? (total / 2, total - total / 2) : (total - total / 2, total / 2)
             }
-            let (t, b) = split(h, kh, strides[0], outputPadding[0]), (l, r) = split(wd, kw, strides[1], outputPadding[1])
+            let (t, b) = split(h, kh, strides[0], &outputPadding[0]), (l, r) = split(wd, kw, strides[1], &outputPadding[1])
             pads = [t, l, b, r]
         } else if autoPad != "NOTSET" && autoPad != "VALID" {
             throw ONNXImportError("auto_pad '\(autoPad)' is not an ONNX padding mode")
@@ -137,7 +148,10 @@ extension ONNXTranslation {
         call += ", activation_fn=\(activationText)\(bias == nil ? ", biases_initializer=None" : ""), scope=\(quote(scope)))"
         values[outName] = emit(id, hint: scope, call)
         weights.append((scope + "/weights", HostTensor(shape: [kh, kw, cout, cin], data: hwoi)))
-        if let bias { weights.append((scope + "/biases", HostTensor(shape: [cout], data: bias.floats))) }
+        if let bias {
+            guard bias.count == cout else { throw ONNXImportError("the bias has \(bias.count) values for \(cout) output channels") }
+            weights.append((scope + "/biases", HostTensor(shape: [cout], data: bias.floats)))
+        }
     }
 
     mutating func batchNorm(_ node: Onnx_NodeProto) throws {
@@ -192,6 +206,7 @@ extension ONNXTranslation {
     }
 
     mutating func fullyConnected(_ node: Onnx_NodeProto, _ a: ImportedValue, weights w: [Float], k: Int, m: Int, bias: [Float]?, weightName: String) throws {
+        guard onnxShape(a).last == k else { throw ONNXImportError("weights of \(k) rows do not fit the input \(dimsText(onnxShape(a)))") }
         let scope = scope(node, weight: weightName)
         let (activation, activationText, outName) = fusedActivation(after: node)
         let b = builder
@@ -284,6 +299,9 @@ extension ONNXTranslation {
     /// value of ONNX shape `shape` (negative indices wrapped, then clamped, as ONNX does).
     func sliceBounds(_ shape: [Int?], starts: [Int], ends: [Int], axes: [Int], steps: [Int]) throws -> SliceAttributes {
         let r = shape.count
+        guard starts.count == axes.count, ends.count == axes.count, steps.count == axes.count, Set(axes).count == axes.count else {
+            throw ONNXImportError("Slice needs one start, end and step per axis, each axis once")
+        }
         var begin = [Int](repeating: 0, count: r), end = [Int](repeating: Int.max, count: r), stride = [Int](repeating: 1, count: r)
         for (k, axis) in axes.enumerated() {
             let a = axis < 0 ? axis + r : axis
@@ -343,12 +361,14 @@ extension ONNXTranslation {
         var sizes = ints(node, "split")
         if opset >= 13, let c = try constant(node, 1) { sizes = c.ints.map { Int($0 ?? 0) } }
         let parts = node.output.count
+        guard parts >= 1 else { throw ONNXImportError("Split has no outputs") }
         if sizes == nil {
             let n = opset >= 18 ? int(node, "num_outputs", parts) : parts
+            guard n == parts else { throw ONNXImportError("Split into \(n) parts with \(parts) outputs") }
             let each = (size + n - 1) / n
             sizes = (0..<n).map { min(each, max(size - $0 * each, 0)) }
         }
-        guard let sizes, sizes.count == parts, sizes.reduce(0, +) == size else { throw ONNXImportError("split sizes do not add up to \(size)") }
+        guard let sizes, sizes.count == parts, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == size else { throw ONNXImportError("split sizes do not add up to \(size)") }
         let f = shape.count == 4 ? Self.toNHWC[axis] : axis
         var ids: [NodeID] = [], start = 0
         for s in sizes {
@@ -512,13 +532,17 @@ extension ONNXTranslation {
     }
 
     mutating func binary(_ node: Onnx_NodeProto) throws {
-        guard node.input.count == 2 else { throw ONNXUnsupported("\(node.opType) of \(node.input.count) inputs") }
+        guard node.input.count == 2, input(node, 0) != nil, input(node, 1) != nil else { throw ONNXUnsupported("\(node.opType) of \(node.input.count) inputs") }
         let op: BinaryArithmetic = ["Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div, "Max": .max, "Min": .min][node.opType]!
         if isConstant(node, 0), isConstant(node, 1) {
             constants[node.output[0]] = try fold(op, try constant(node, 0)!, try constant(node, 1)!)
             return
         }
         let tensorRank = [0, 1].compactMap { input(node, $0).flatMap { values[$0] } }.map(rank).max() ?? 0
+        // A constant that would raise a computed value to 4-D would leave it in ONNX's order.
+        if tensorRank < 4, [0, 1].contains(where: { input(node, $0).flatMap { constants[$0] }.map { $0.dims.count >= 4 } ?? false }) {
+            throw ONNXUnsupported("broadcasting a \(tensorRank)-D value to 4-D against a constant")
+        }
         var ids: [NodeID] = [], texts: [String] = []
         for i in 0..<2 {
             if let v = values[node.input[i]] {
@@ -594,13 +618,14 @@ extension ONNXTranslation {
         }
         if a.isInteger, b.isInteger {
             let x = a.ints, y = b.ints
+            // Overflow or division by zero makes the value unknown, as an unknown size would be.
             return ONNXConstant(dims: out, ints: (0..<count).map { i in
                 guard let p = x[index(i, ad)], let q = y[index(i, bd)] else { return nil }
                 switch op {
-                case .add: return p + q
-                case .sub: return p - q
-                case .mul: return p * q
-                case .div: return q == 0 ? nil : p / q
+                case .add: let (v, o) = p.addingReportingOverflow(q); return o ? nil : v
+                case .sub: let (v, o) = p.subtractingReportingOverflow(q); return o ? nil : v
+                case .mul: let (v, o) = p.multipliedReportingOverflow(by: q); return o ? nil : v
+                case .div: let (v, o) = p.dividedReportingOverflow(by: q); return q == 0 || o ? nil : v
                 case .max: return max(p, q)
                 case .min: return min(p, q)
                 }
@@ -660,6 +685,7 @@ extension ONNXTranslation {
         if let c = input(node, 0).flatMap({ constants[$0] }) {
             let r = c.dims.count
             let drop = Set((axes ?? c.dims.indices.filter { c.dims[$0] == 1 }).map { $0 < 0 ? $0 + r : $0 })
+            guard drop.allSatisfy({ $0 >= 0 && $0 < r && c.dims[$0] == 1 }) else { throw ONNXImportError("Squeeze axes must be axes of size 1 of \(c.dims)") }
             constants[node.output[0]] = ONNXConstant(dims: c.dims.enumerated().filter { !drop.contains($0.offset) }.map(\.element), values: c.values)
             return
         }
@@ -672,18 +698,19 @@ extension ONNXTranslation {
     mutating func unsqueeze(_ node: Onnx_NodeProto) throws {
         var axes = ints(node, "axes") ?? []
         if opset >= 13, let c = try constant(node, 1) { axes = c.ints.map { Int($0 ?? 0) } }
-        func inserting(_ dims: [Int?]) -> [Int?] {
+        func inserting(_ dims: [Int?]) throws -> [Int?] {
             let r = dims.count + axes.count
             let at = Set(axes.map { $0 < 0 ? $0 + r : $0 })
+            guard at.count == axes.count, at.allSatisfy({ $0 >= 0 && $0 < r }) else { throw ONNXImportError("Unsqueeze axes \(axes) are not distinct axes of the result") }
             var source = dims.makeIterator()
-            return (0..<r).map { at.contains($0) ? 1 : source.next()! }
+            return (0..<r).map { at.contains($0) ? 1 : source.next() ?? 1 }
         }
         if let c = input(node, 0).flatMap({ constants[$0] }) {
-            constants[node.output[0]] = ONNXConstant(dims: inserting(c.dims).map { $0! }, values: c.values)
+            constants[node.output[0]] = ONNXConstant(dims: try inserting(c.dims).map { $0 ?? 1 }, values: c.values)
             return
         }
         let x = try tensor(node, 0)
-        try reshape(node, x, to: inserting(onnxShape(x)))
+        try reshape(node, x, to: try inserting(onnxShape(x)))
     }
 
     /// Binds the node's output to `x` reshaped to ONNX dims `dims` (nil: unknown): the data
@@ -725,6 +752,7 @@ extension ONNXTranslation {
 
     mutating func concat(_ node: Onnx_NodeProto) throws {
         var axis = int(node, "axis", 0)
+        guard !node.input.isEmpty, node.input.allSatisfy({ !$0.isEmpty }) else { throw ONNXImportError("Concat needs inputs") }
         if node.input.allSatisfy({ constants[$0] != nil }) {
             let parts = node.input.map { constants[$0]! }
             let r = parts[0].dims.count
@@ -817,7 +845,8 @@ extension ONNXTranslation {
             }
             (height, width) = (sizes[2], sizes[3])
         } else if let scales {
-            guard scales.count == 4, scales[0] == 1, scales[1] == 1, scales[2] > 0, scales[3] > 0 else {
+            guard scales.count == 4, scales[0] == 1, scales[1] == 1, scales[2] >= 1e-6, scales[3] >= 1e-6, scales[2] <= 1e6, scales[3] <= 1e6,
+                  Float(inH) * scales[2] < 1e7, Float(inW) * scales[3] < 1e7 else {
                 throw ONNXUnsupported("resizing by scales \(scales) (only height and width may change)")
             }
             (height, width) = (Int((Float(inH) * scales[2]).rounded(.down)), Int((Float(inW) * scales[3]).rounded(.down)))
@@ -827,6 +856,8 @@ extension ONNXTranslation {
         } else {
             throw ONNXImportError("Resize needs scales or sizes")
         }
+        // Rounding only matters to nearest; bilinear keeps the DSL's default so both routes build one op.
+        if method == .bilinear { rounding = .floor }
         let a = ResizeAttributes(height: height, width: width, method: method, coordinates: coordinates, rounding: rounding, scaleH: scaleH, scaleW: scaleW)
         let id = try add(.resize(a), [x.id], name: a.typeName)
         var call = "\(a.method == .bilinear ? "resize_bilinear" : "resize_nearest_neighbor")(\(x.name), [\(height), \(width)]"
@@ -903,8 +934,12 @@ extension ONNXTranslation {
             guard let d, d >= 0 else { throw ONNXUnsupported("ConstantOfShape of a size unknown at import time") }
             return Int(d)
         }
-        let count = dims.reduce(1, *)
-        guard count <= 1 << 20 else { throw ONNXUnsupported("a constant of \(count) values") }
+        var count = 1
+        for d in dims {
+            let (p, o) = count.multipliedReportingOverflow(by: d)
+            guard !o, p <= 1 << 20 else { throw ONNXUnsupported("a constant of shape \(dims)") }
+            count = p
+        }
         let value = try attribute(node, "value").map { try ONNXConstant($0.t, modelFolder: "", external: &external) } ?? ONNXConstant(dims: [1], floats: [0])
         constants[node.output[0]] = value.isInteger
             ? ONNXConstant(dims: dims, ints: [Int64?](repeating: value.ints.first ?? 0, count: count))
@@ -917,7 +952,7 @@ extension ONNXTranslation {
     /// at the end) and stays 'SAME' for convolutions (`tfSame`); pools get explicit pads, as
     /// TF's SAME average pooling would not count the padding.
     func windowPadding(_ node: Onnx_NodeProto, _ x: ImportedValue, window: (Int, Int), strides: [Int], tfSame: Bool) throws -> Padding {
-        guard strides.count == 2 else { throw ONNXImportError("strides must have 2 values") }
+        guard strides.count == 2, strides.allSatisfy({ $0 >= 1 }) else { throw ONNXImportError("strides must be 2 positive values, got \(strides)") }
         switch string(node, "auto_pad", "NOTSET") {
         case "NOTSET":
             let p = ints(node, "pads") ?? [0, 0, 0, 0]

@@ -19,6 +19,19 @@ extension ImportedModel {
         for (name, tensor) in weights { _ = store.add(name, tensor.data) }
         return store
     }
+
+    /// The weights as a store for `graph` (the source evaluated), each checked against its
+    /// variable's shape: the importer's layers and the file's must agree.
+    public func weightStore(for graph: Graph) throws(ONNXImportError) -> WeightStore {
+        let byName = Dictionary(weights.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+        var problems: [String] = []
+        for v in graph.variables {
+            guard let t = byName[v.name] else { problems.append("no values for variable '\(v.name)'"); continue }
+            if TensorShape(t.shape.map { $0 }) != v.shape { problems.append("'\(v.name)' is \(v.shape) in the graph but \(t.shape) in the model") }
+        }
+        guard problems.isEmpty else { throw ONNXImportError("the model's weights do not fit its graph: " + problems.joined(separator: "; ")) }
+        return weightStore()
+    }
 }
 
 /// Translates an ONNX model into graph-file text: what `graphc import` writes, and what
@@ -230,7 +243,9 @@ struct ONNXTranslation {
         "with", "yield", "tf", "slim", "float32", "placeholder", "output", "transpose", "reshape", "conv2d", "batch_norm", "fully_connected",
         "max_pool2d", "avg_pool2d", "reduce_mean", "concat", "softmax", "constant", "get_variable", "pad", "squeeze", "maximum", "minimum",
         "relu", "relu6", "sigmoid", "tanh", "leaky_relu", "elu", "hard_sigmoid", "hard_swish", "gelu", "negative", "erf", "swish", "bias_add", "flag",
-        "print", "len", "range", "list", "int", "float", "str", "dict", "tuple", "sum", "abs", "min", "max",
+        "print", "len", "range", "list", "int", "float", "str", "dict", "tuple", "sum", "abs", "min", "max", "round",
+        "conv2d_transpose", "resize_bilinear", "resize_nearest_neighbor", "global_max_pool2d", "separable_conv2d", "split", "stack",
+        "expand_dims", "reduce_sum", "reduce_max", "reduce_min", "layer_norm", "group_norm", "instance_norm", "swish", "silu",
     ]
 
     /// A scope for a layer's variables: the parameter's name (`layer1.0.conv1.weight` gives
@@ -317,11 +332,14 @@ func dimsText(_ dims: [Int?]) -> String { "[" + dims.map { $0.map(String.init) ?
 
 /// A Python string literal.
 func quote(_ s: String) -> String {
-    "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+        .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r") + "'"
 }
 
 /// A float as Python reads it back to the same float32.
 func literal(_ f: Float) -> String {
+    if f.isNaN { return "float('nan')" }
+    if f.isInfinite { return f > 0 ? "float('inf')" : "-float('inf')" }
     if f == f.rounded(), abs(f) < 1e15 { return String(format: "%.1f", Double(f)) }
     return "\(f)"
 }

@@ -41,7 +41,7 @@ struct Export: ParsableCommand {
         try reportingErrors { try Compiler.checkWeightBudget(evaluated, options: CompileOptions(batch: graph.batch)) }
         let store = try reportingErrors { () throws -> WeightStore in
             if let weights { return try WeightStore.load(safetensors: weights, for: evaluated) }
-            if graph.isONNX { return try graph.importedONNX().weightStore() }
+            if graph.isONNX { return try graph.importedONNX().weightStore(for: evaluated) }
             return WeightStore.initialize(evaluated, seed: seed)
         }
         if weights == nil, !graph.isONNX { Stderr.write("graphc: note: no --weights: the model holds seeded initial values (seed \(seed))\n") }

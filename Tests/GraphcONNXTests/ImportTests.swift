@@ -35,7 +35,8 @@ import Testing
         let imported = try ONNXImporter.importModel(path: fixture(name, ".onnx"))
         let input = try NumPyFile.read(path: fixture(name, ".input.npy"))
         let expected = try NumPyFile.read(path: fixture(name, ".output.npy"))
-        let output = try run(imported.source, weights: imported.weightStore(), input: input, inputName: imported.inputs[0], optimize: optimize)
+        let graph = try GraphFile.evaluate(source: imported.source, path: "imported.graph", options: .quiet).graph
+        let output = try run(imported.source, weights: imported.weightStore(for: graph), input: input, inputName: imported.inputs[0], optimize: optimize)
         #expect(output.shape == expected.shape)
         let error = zip(output.data, expected.data).map { abs($0 - $1) }.max() ?? .infinity
         let scale = expected.data.map(abs).max() ?? 0
@@ -69,8 +70,14 @@ import Testing
 
     /// A model built here: `Relu`, two ops graphc does not have, and an `Add` reading one of
     /// them (not reported: it is supported, its input is what is missing).
-    func model(opset: Int64 = 17, nodes: [(String, [String], String)]) throws -> Data {
+    func model(opset: Int64 = 17, nodes: [(String, [String], String)], inputShape: [Int] = [1, 4],
+               initializers: [(String, [Int], [Float])] = []) throws -> Data {
         var g = Onnx_GraphProto()
+        for (name, dims, values) in initializers {
+            var t = Onnx_TensorProto()
+            t.name = name; t.dims = dims.map(Int64.init); t.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue); t.floatData = values
+            g.initializer.append(t)
+        }
         g.name = "m"
         for (type, inputs, output) in nodes {
             var n = Onnx_NodeProto()
@@ -82,7 +89,7 @@ import Testing
         var tensor = Onnx_TypeProto.Tensor()
         tensor.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
         var shape = Onnx_TensorShapeProto()
-        for d in [1, 4] { var dim = Onnx_TensorShapeProto.Dimension(); dim.dimValue = Int64(d); shape.dim.append(dim) }
+        for d in inputShape { var dim = Onnx_TensorShapeProto.Dimension(); dim.dimValue = Int64(d); shape.dim.append(dim) }
         tensor.shape = shape
         input.type.tensorType = tensor
         g.input = [input]
@@ -103,6 +110,21 @@ import Testing
         #expect(throws: ONNXImportError("m.onnx: 2 nodes cannot be imported:\n  TopK '/k/TopK'\n  Einsum '/e/Einsum'")) {
             _ = try ONNXImporter.importModel(data: data, path: "m.onnx")
         }
+    }
+
+    @Test func malformedModelsAreErrorsNotCrashes() throws {
+        // Conv weights for 1 input channel on a 3-channel input; an Add missing an input; a
+        // bias of the wrong length; Unsqueeze axes out of range.
+        let conv = try model(nodes: [("Conv", ["x", "w"], "y")], inputShape: [1, 3, 5, 5],
+                             initializers: [("w", [8, 1, 3, 3], [Float](repeating: 0.1, count: 72))])
+        #expect(throws: ONNXImportError("m.onnx: node Conv '/y/Conv': weights [8, 1, 3, 3] in 1 group do not fit the input [1, 3, 5, 5]")) {
+            _ = try ONNXImporter.importModel(data: conv, path: "m.onnx")
+        }
+        let add = try model(nodes: [("Add", ["x", ""], "y")])
+        #expect(throws: ONNXImportError.self) { _ = try ONNXImporter.importModel(data: add, path: "m.onnx") }
+        let bias = try model(nodes: [("Conv", ["x", "w", "b"], "y")], inputShape: [1, 1, 5, 5],
+                             initializers: [("w", [2, 1, 1, 1], [1, 2]), ("b", [3], [0, 0, 0])])
+        #expect(throws: ONNXImportError.self) { _ = try ONNXImporter.importModel(data: bias, path: "m.onnx") }
     }
 
     @Test func opsetsOutsideTheSupportedRangeAndNonModelsAreRefused() throws {

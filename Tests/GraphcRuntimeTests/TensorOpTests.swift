@@ -90,6 +90,36 @@ import Testing
         #expect(out[3].shape == [1, 4, 2, 3] && out[3].data[(2 * 2 + 1) * 3 + 2] == at(1, 2, 2, 4))
     }
 
+    @Test func tfDepthwiseConv2dMultipliesEachChannelByItsOwnFilters() throws {
+        let g = try GraphFile.evaluate(source: """
+        x = placeholder(float32, [2, 4, 3, 6], name='x')
+        w = tf.get_variable('w', [3, 3, 6, 2])
+        output(tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], 'SAME'))
+        """, path: "dw.graph", options: .quiet).graph
+        #expect(g.nodes.last?.name == "depthwise" && g.nodes.last?.op.typeName == "DepthwiseConv2dNative")
+        let weights = WeightStore.initialize(g, seed: 2)
+        let w = weights.values("w", count: 108)!
+        let y = try execute(g, weights: weights, feeds: ["x": x])[0]
+        #expect(y.shape == [2, 4, 3, 12])
+        // Output channel c * 2 + m at (n, h, w): sum over the 3x3 window (SAME: one pixel of zeros) of x[.., c] * w[ky, kx, c, m].
+        for (n, h, wx, c, m) in [(0, 0, 0, 0, 0), (1, 2, 1, 5, 1), (1, 3, 2, 3, 0)] {
+            var sum: Float = 0
+            for ky in 0..<3 { for kx in 0..<3 {
+                let iy = h + ky - 1, ix = wx + kx - 1
+                if iy >= 0, iy < 4, ix >= 0, ix < 3 { sum += at(n, iy, ix, c) * w[((ky * 3 + kx) * 6 + c) * 2 + m] }
+            } }
+            #expect(abs(y.data[((n * 4 + h) * 3 + wx) * 12 + c * 2 + m] - sum) <= 1e-5)
+        }
+    }
+
+    @Test func indicesOutOfRangeAreErrors() {
+        #expect(throws: Error.self) { _ = try run("output(x[:, -10])") }
+        #expect(throws: Error.self) { _ = try run("output(x[0:1:9223372036854775807, 9223372036854775807])") }
+        #expect(throws: ShapeError("axis 0 is indexed by an integer, so its slice must keep one element, not 2")) {
+            _ = try ShapeInference.infer(.slice(SliceAttributes(begin: [0], end: [2], strides: [1], shrinkAxes: [0])), inputs: [TensorShape([4])])
+        }
+    }
+
     @Test func reductionsAndGlobalMaxPooling() throws {
         let out = try run("""
         output(tf.reduce_sum(x, [1, 2]))

@@ -193,22 +193,26 @@ extension Library {
                 case .function(let f): layerName = f.name
                 default: throw args.error("the layer must be a function, got \(layer.typeName)", argument: "layer")
                 }
-                let calls: [[ArgumentValue]]
+                let count: Int
+                var stackCalls: [[ArgumentValue]] = []
                 if isRepeat {
-                    let n = try args.int("repetitions")
-                    guard n >= 0 else { throw args.error("repetitions must not be negative", argument: "repetitions") }
-                    calls = [[ArgumentValue]](repeating: args.extra, count: n)
+                    count = try args.int("repetitions")
+                    guard count >= 0 else { throw args.error("repetitions must not be negative", argument: "repetitions") }
                 } else {
-                    calls = try ev.sequenceItems(args["stack_args"], at: args.range(of: "stack_args")).map { item in
+                    stackCalls = try ev.sequenceItems(args["stack_args"], at: args.range(of: "stack_args")).map { item in
                         switch item {
                         case .list, .tuple: return try ev.sequenceItems(item, at: args.range(of: "stack_args")).map { ArgumentValue(value: $0, range: args.range(of: "stack_args")) }
                         default: return [ArgumentValue(value: item, range: args.range(of: "stack_args"))]
                         }
                     }
+                    count = stackCalls.count
                 }
                 let prefix = scope ?? layerName
                 try ev.builder.withVariableScope(scope, defaultName: isRepeat ? "Repeat" : "Stack") {
-                    for (i, extra) in calls.enumerated() {
+                    // One call at a time: the language's step limit stops a runaway repetition count.
+                    for i in 0..<count {
+                        let extra = isRepeat ? args.extra : stackCalls[i]
+                        try ev.countSteps(1, args.callRange)
                         keywords.removeAll { $0.name == "scope" }
                         keywords.append((name: "scope", value: ArgumentValue(value: .string("\(prefix)_\(i + 1)"), range: args.callRange)))
                         current = try ev.call(layer, positional: [ArgumentValue(value: current, range: args.range(of: "inputs"))] + extra,

@@ -12,12 +12,34 @@ extension Library {
             guard n >= 0, n < rank else { throw args.error("axis \(a) is out of range for a tensor of rank \(rank)", argument: name) }
             return n
         }
+        // tf.nn.depthwise_conv2d with a filter [kh, kw, C, multiplier] (a get_variable), op `depthwise`.
+        result.append(Builtin("depthwise_conv2d", Signature([("input", nil), ("filter", nil), ("strides", nil), ("padding", nil), ("rate", Value.none),
+                                                            ("name", Value.none), ("data_format", Value.none), ("dilations", Value.none)]), in: [.nn]) { ev, args in
+            let x = try args.tensor("input"), w = try args.tensor("filter")
+            try ev.checkDataFormat(args)
+            let strides = try args.ints("strides")
+            guard strides.count == 4, strides[0] == 1, strides[3] == 1 else { throw args.error("strides must be [1, stride_h, stride_w, 1]", argument: "strides") }
+            let rateName = args["dilations"].isNone ? "rate" : "dilations"
+            var rate = (1, 1)
+            if !args[rateName].isNone {
+                let r = try args.ints(rateName)
+                rate = r.count == 4 ? (r[1], r[2]) : (r.count == 2 ? (r[0], r[1]) : (r[0], r[0]))
+            }
+            let a = Conv2DAttributes(strideH: strides[1], strideW: strides[2], padding: try ev.padding(args, "padding"),
+                                     dilationH: rate.0, dilationW: rate.1, depthwise: true)
+            return .tensor(try ev.builder.add(.conv2d(a), [x, w], name: try args.optionalString("name") ?? "depthwise"))
+        })
         result.append(Builtin("slice", Signature([("input_", nil), ("begin", nil), ("size", nil), ("name", Value.none)]), in: [.tf]) { ev, args in
             let x = try args.tensor("input_")
             let shape = ev.builder.graph[x].shape
             let begin = try args.ints("begin"), size = try args.ints("size")
             guard begin.count == shape.rank, size.count == shape.rank else { throw args.error("begin and size need one entry per axis of \(shape)") }
-            let end = zip(begin, size).map { $1 == -1 ? Int.max : $0 + $1 }
+            let end = try zip(begin, size).map { b, n -> Int in
+                if n == -1 { return Int.max }
+                let (e, overflow) = b.addingReportingOverflow(n)
+                guard !overflow, b >= 0, n >= 0 else { throw args.error("begin and size must be non-negative (size -1: to the end)") }
+                return e
+            }
             let a = SliceAttributes(begin: begin, end: end, strides: [Int](repeating: 1, count: shape.rank))
             return .tensor(try ev.builder.add(.slice(a), [x], name: try args.optionalString("name") ?? "Slice"))
         })

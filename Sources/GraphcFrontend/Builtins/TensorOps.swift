@@ -169,7 +169,12 @@ extension Library {
             try flatten(args["value"], depth: 0)
             if !args["shape"].isNone {
                 let shape = try args.ints("shape")
-                let count = shape.reduce(1, *)
+                var count = 1
+                for d in shape {
+                    let (product, overflow) = count.multipliedReportingOverflow(by: max(d, 0))
+                    guard !overflow, product <= 1 << 24 else { throw args.error("a constant of shape \(shape) is too large (at most 16M values)", argument: "shape") }
+                    count = product
+                }
                 guard shape.allSatisfy({ $0 >= 0 }), values.count == count || values.count == 1 else {
                     throw args.error("constant has \(values.count) values, which do not fill shape \(shape)", argument: "shape")
                 }

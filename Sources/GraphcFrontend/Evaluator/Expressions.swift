@@ -239,8 +239,11 @@ extension Evaluator {
                 strides.append(step)
             } else {
                 guard let i = try int(items[axis]) else { throw Diagnostic("None (a new axis) is not supported; use expand_dims", at: items[axis].range) }
+                if let size, i < -size || i >= size {
+                    throw Diagnostic("index \(i) is out of range for axis \(axis) of size \(size)", at: items[axis].range)
+                }
                 let j = try wrap(i)
-                begin.append(j); end.append(j + 1); strides.append(1); shrink.append(axis)
+                begin.append(j); end.append(j == Int.max ? j : j + 1); strides.append(1); shrink.append(axis)
             }
         }
         builder.location = range.location

@@ -12,7 +12,7 @@ public struct SliceAttributes: Hashable, Sendable, Codable {
     /// How many elements axis `axis` keeps of an input of `size` elements.
     public func count(axis: Int, size: Int) -> Int {
         let stop = Swift.min(end[axis], size)
-        return stop > begin[axis] ? (stop - begin[axis] + strides[axis] - 1) / strides[axis] : 0
+        return stop > begin[axis] ? (stop - begin[axis] - 1) / strides[axis] + 1 : 0
     }
 }
 
@@ -27,8 +27,11 @@ extension SliceAttributes: OpSchema {
 
     public func inferShape(_ inputs: [TensorShape]) throws(ShapeError) -> TensorShape {
         let x = inputs[0]
-        guard begin.count == x.rank, end.count == x.rank, strides.count == x.rank else {
+        guard x.rank >= 1, begin.count == x.rank, end.count == x.rank, strides.count == x.rank else {
             throw ShapeError("a slice of \(x) needs one begin, end and stride per axis")
+        }
+        guard Set(shrinkAxes).count == shrinkAxes.count, shrinkAxes.allSatisfy({ $0 >= 0 && $0 < x.rank }) else {
+            throw ShapeError("slice shrink axes \(listText(shrinkAxes)) must be distinct axes of \(x)")
         }
         var dims: [Int?] = []
         for axis in 0..<x.rank {
@@ -38,7 +41,10 @@ extension SliceAttributes: OpSchema {
                 if begin[axis] > size || (shrinkAxes.contains(axis) && begin[axis] >= size) {
                     throw ShapeError("index \(begin[axis]) is out of range for axis \(axis) of size \(size)")
                 }
-                n = count(axis: axis, size: size)
+                let kept = count(axis: axis, size: size)
+                // An axis indexed by an integer keeps exactly that element.
+                if shrinkAxes.contains(axis), kept != 1 { throw ShapeError("axis \(axis) is indexed by an integer, so its slice must keep one element, not \(kept)") }
+                n = kept
             } else {
                 guard begin[axis] == 0, end[axis] == Int.max, strides[axis] == 1, !shrinkAxes.contains(axis) else {
                     throw ShapeError("axis \(axis) of \(x) has an unknown size: it can only be kept whole")

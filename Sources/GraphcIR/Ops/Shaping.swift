@@ -192,7 +192,7 @@ public struct ResizeAttributes: Hashable, Sendable, Codable {
         case .roundPreferFloor: r = s - s.rounded(.down) == 0.5 ? s.rounded(.down) : s.rounded()
         case .roundPreferCeil: r = s - s.rounded(.down) == 0.5 ? s.rounded(.up) : s.rounded()
         }
-        return Swift.min(Swift.max(Int(r), 0), input - 1)
+        return Swift.min(Swift.max(Int(Swift.min(Swift.max(r, -1), Float(input))), 0), input - 1)
     }
 }
 
@@ -212,8 +212,9 @@ extension ResizeAttributes: OpSchema {
         try ShapeRules.expectRank(x, 4, "the input of a resize")
         guard height > 0, width > 0 else { throw ShapeError("resize size must be positive, got [\(height), \(width)]") }
         if x[1] == 0 || x[2] == 0 { throw ShapeError("cannot resize an empty image \(x)") }
-        if let scaleH, let scaleW, !(scaleH > 0 && scaleW > 0 && scaleH.isFinite && scaleW.isFinite) {
-            throw ShapeError("resize scales must be positive, got [\(scaleH), \(scaleW)]")
+        for scale in [scaleH, scaleW] {
+            // Bounded so every source coordinate (output size / scale) stays a representable index.
+            if let scale, !(scale >= 1e-6 && scale <= 1e6) { throw ShapeError("resize scales must be between 1e-6 and 1e6, got \(scale)") }
         }
         return TensorShape([x[0], height, width, x[3]])
     }

@@ -66,7 +66,12 @@ struct ImageOptions: ParsableArguments {
             throw ExitCode(1)
         }
         let decoded = try reportingErrors { try image.map { path throws(FileFormatError) in try ImageFile.read(path: path) } }
-        let tensor = Preprocessing(rawValue: preprocess)!.batch(decoded, size: side, channelsFirst: channelsFirst)
+        let preset = Preprocessing(rawValue: preprocess)!
+        for (path, picture) in zip(image, decoded) where preset.resizedPixels(picture, size: side) > Preprocessing.maxResizedPixels {
+            Stderr.write("graphc: error: \(path): a \(picture.width) x \(picture.height) image is too elongated for --preprocess \(preprocess) (it would be resized to over \(Preprocessing.maxResizedPixels) pixels)\n")
+            throw ExitCode(1)
+        }
+        let tensor = preset.batch(decoded, size: side, channelsFirst: channelsFirst)
         return InputFile(name: placeholder.name, path: image.joined(separator: ","), tensor: tensor)
     }
 

@@ -63,7 +63,7 @@ struct ModelRequest {
         if graph.isONNX, weights != nil { throw failure("--weights applies to graph files; \(graph.file) holds its weights") }
         let store = try reportingErrors { () throws -> WeightStore in
             if let weights { return try WeightStore.load(safetensors: weights, for: evaluated) }
-            if graph.isONNX { return try graph.importedONNX().weightStore() }
+            if graph.isONNX { return try graph.importedONNX().weightStore(for: evaluated) }
             return valuesMatter ? WeightStore.initialize(evaluated, seed: seed) : WeightStore.zeros(for: evaluated)
         }
         let model = try reportingErrors { try Compiler.compile(evaluated, weights: store, source: graph.file, options: options, observe: observe) }

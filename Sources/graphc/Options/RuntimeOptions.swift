@@ -3,6 +3,7 @@ import Foundation
 import GraphcCompiler
 import GraphcFormats
 import GraphcIR
+import GraphcONNX
 import GraphcPasses
 import GraphcRuntime
 
@@ -70,6 +71,8 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let e as PipelineError {
         Stderr.write("graphc: error: \(e)\n")
     } catch let e as MemoryBudgetError {
+        Stderr.write("graphc: error: \(e)\n")
+    } catch let e as ONNXImportError {
         Stderr.write("graphc: error: \(e)\n")
     }
     throw ExitCode(1)
