@@ -491,19 +491,38 @@ extension ONNXTranslation {
     /// as the layer's `activation_fn` (absorbing its node) and the ONNX value the layer now
     /// produces; else no activation and the layer's own output.
     mutating func fusedActivation(after node: Onnx_NodeProto) -> (Activation?, String, String) {
+        if readers[node.output[0]] == 2, let (sigmoid, mul) = swishPattern(of: node.output[0], after: currentNode) {
+            absorbed.formUnion([sigmoid, mul])
+            return (.swish, "swish", graph.node[mul].output[0])
+        }
         guard let (index, next) = soleNextReader(of: node.output[0], after: currentNode),
               let f = try? activation(of: next), f != .negative, f != .erf else { return (nil, "None", node.output[0]) }
         absorbed.insert(index)
         let text: String
         switch f {
-        case .relu, .relu6, .sigmoid, .tanh, .hardSwish: text = activationCall(f, "t").replacingOccurrences(of: "(t)", with: "")
+        case .relu, .relu6, .sigmoid, .tanh, .hardSwish, .swish: text = activationCall(f, "t").replacingOccurrences(of: "(t)", with: "")
         default: text = "lambda t: " + activationCall(f, "t")
         }
         return (f, text, next.output[0])
     }
 
+    /// `x * sigmoid(x)` as exporters write SiLU: the two nodes after `index`, a Sigmoid of
+    /// `value` read only by a Mul of `value` and it. Their indexes, when they are that.
+    func swishPattern(of value: String, after index: Int) -> (Int, Int)? {
+        guard index + 2 < graph.node.count else { return nil }
+        let sigmoid = graph.node[index + 1], mul = graph.node[index + 2]
+        guard sigmoid.opType == "Sigmoid", sigmoid.input == [value], readers[sigmoid.output[0]] == 1, mul.opType == "Mul",
+              mul.input.count == 2, Set(mul.input) == [value, sigmoid.output[0]] else { return nil }
+        return (index + 1, index + 2)
+    }
+
     mutating func activation(_ node: Onnx_NodeProto) throws {
         let x = try tensor(node, 0)
+        if node.opType == "Sigmoid", let (_, mul) = swishPattern(of: node.input[0], after: currentNode - 1) {
+            absorbed.insert(mul)
+            values[graph.node[mul].output[0]] = emit(try add(.activation(.swish), [x.id], name: "Swish"), hint: graph.node[mul].output[0], "swish(\(x.name))")
+            return
+        }
         guard let f = try activation(of: node) else { throw ONNXUnsupported("this activation") }
         bind(node, try add(.activation(f), [x.id], name: f.typeName), activationCall(f, x.name))
     }

@@ -103,4 +103,28 @@ import Testing
         let fusedRuns = try outputs(fused).runs
         #expect(Tensors.relativeError(fusedRuns[0], fusedRuns[2]) <= 1e-5, "\(expression) fused")
     }
+
+    /// The vectorized exp behind sigmoid and swish, against double precision over the whole
+    /// float range, and at the edges: NaN stays NaN, infinities saturate.
+    @Test func vectorizedSigmoidAndSwishMatchDoublePrecisionEverywhere() {
+        var x: [Float] = stride(from: -120.0, through: 120.0, by: 0.01).map { Float($0) }
+        x += [.nan, .infinity, -.infinity, 88.5, -88.5, 1e-30, -1e-30, 0]
+        for f in [Activation.sigmoid, .swish] {
+            var y = [Float](repeating: 0, count: x.count)
+            x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { yp in
+                ElementwiseKernel.apply(f, xp.baseAddress!, yp.baseAddress!, count: x.count)
+            } }
+            for (v, got) in zip(x, y) {
+                let d = Double(v)
+                let expected = f == .sigmoid ? 1 / (1 + Foundation.exp(-d)) : d / (1 + Foundation.exp(-d))
+                if v.isNaN { #expect(got.isNaN); continue }
+                if v.isInfinite {
+                    if f == .sigmoid { #expect(abs(Double(got) - (v > 0 ? 1 : 0)) < 1e-30) }
+                    continue
+                }
+                // Relative to the value, or absolutely below 1e-35 (e^x is clamped under e^-87).
+                #expect(abs(Double(got) - expected) <= 3e-7 * abs(expected) + 1e-35, "\(f) at \(v): \(got) vs \(expected)")
+            }
+        }
+    }
 }

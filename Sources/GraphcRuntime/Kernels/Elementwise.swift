@@ -40,12 +40,28 @@ enum ElementwiseKernel {
         case .relu: for i in 0..<count { y[i] = max(x[i], 0) }
         case .relu6: for i in 0..<count { y[i] = min(max(x[i], 0), 6) }
         case let .leakyRelu(alpha): for i in 0..<count { y[i] = x[i] > 0 ? x[i] : alpha * x[i] }
-        case .sigmoid: for i in 0..<count { y[i] = 1 / (1 + expf(-x[i])) }
+        case .sigmoid:
+            let i = vectorized(x, y, count: count) { v in 1 / (1 + FastMath.exp(-v)) }
+            for j in i..<count { y[j] = 1 / (1 + expf(-x[j])) }
         case .tanh: for i in 0..<count { y[i] = tanhf(x[i]) }
         case .hardSwish: for i in 0..<count { y[i] = x[i] * min(max(x[i] + 3, 0), 6) * (1 / 6) }
-        case .swish: for i in 0..<count { y[i] = x[i] / (1 + expf(-x[i])) }
+        case .swish:
+            let i = vectorized(x, y, count: count) { v in v / (1 + FastMath.exp(-v)) }
+            for j in i..<count { y[j] = x[j] / (1 + expf(-x[j])) }
         default: for i in 0..<count { y[i] = f(x[i]) }
         }
+    }
+
+    /// y = f(x) 8 lanes at a time over the whole vectors; returns where the scalar tail starts.
+    @inline(__always)
+    static func vectorized(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, _ f: (SIMD8<Float>) -> SIMD8<Float>) -> Int {
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: f(v), as: SIMD8<Float>.self)
+            i += 8
+        }
+        return i
     }
 
     /// y[r, c] = f(x[r, c] * scale[c] + shift[c]) (bias add with scale nil and no f; a lowered batch norm).
