@@ -421,7 +421,7 @@ extension ONNXTranslation {
         let id = try ONNXImportError.wrap { () throws -> NodeID in
             try b.withVariableScope(scope) {
                 let be = try b.variable("beta", shape: [channels]), ga = try b.variable("gamma", shape: [channels])
-                return try b.add(.normalization(a), [x.id, ga, be], name: a.typeName)
+                return try b.add(.normalization(a), [x.id, ga, be], name: a.tfOutputName)
             }
         }
         values[node.output[0]] = emit(id, hint: scope, call(x.name, scope))

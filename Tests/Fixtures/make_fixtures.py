@@ -3,7 +3,7 @@
 
 For every fixture graph in Tests/Fixtures/ (slim_residual, slim_bottleneck,
 keras_basic_block, torch_residual_block, torch_block1, gluon_preact_block,
-small_resnet, torch_flatten_linear, torch_mobile_block, torch_decoder) this script builds the same network in a real framework (TF1
+small_resnet, torch_flatten_linear, torch_mobile_block, torch_decoder, slim_modern_layers) this script builds the same network in a real framework (TF1
 graph mode with tf_slim, Keras, PyTorch), fills it with seeded random weights,
 runs it in inference mode on a seeded random input and writes:
 
@@ -88,6 +88,7 @@ FIXTURES = {
     "torch_flatten_linear": 1007,
     "torch_mobile_block": 1008,
     "torch_decoder": 1009,
+    "slim_modern_layers": 1010,
 }
 
 
@@ -154,7 +155,7 @@ def make_weight(rng, name, shape):
     import numpy as np
     leaf = name.rsplit("/", 1)[-1]
     shape = tuple(int(d) for d in shape)
-    if leaf in ("weights", "depthwise_weights"):
+    if leaf in ("weights", "depthwise_weights", "pointwise_weights"):
         if len(shape) == 4:          # HWIO
             fan_in = shape[0] * shape[1] * shape[2]
         elif len(shape) == 2:        # [in, out]
@@ -312,6 +313,28 @@ def fixture_slim_residual():
         write_fixture(name, weights, x, y, "tensorflow %s (tf.compat.v1 graph mode), tf_slim 1.1.0"
                       % tf.__version__)
         tf1_checkpoint_selftest(tf, sess, name, weights, tf.reduce_sum(out), use_cli=True)
+
+
+def fixture_slim_modern_layers():
+    name = "slim_modern_layers"
+    tf, slim = import_tf1_slim()
+    xrng, wrng = rngs(name)
+    x = make_input(xrng, (2, 10, 12, 8), "normal")
+    # Tests/Fixtures/slim_modern_layers.graph, line for line.
+    x_ph = tf.placeholder(tf.float32, [2, 10, 12, 8], name='x')
+    net = slim.separable_conv2d(x_ph, None, [3, 3], scope='dw')
+    net = slim.separable_conv2d(net, 16, [3, 3], depth_multiplier=2, stride=2, scope='sep')
+    net = slim.group_norm(net, groups=4, scope='gn')
+    net = slim.instance_norm(net, activation_fn=tf.nn.relu, scope='in')
+    net = slim.conv2d_transpose(net, 8, [3, 3], stride=2, scope='up')
+    net = slim.layer_norm(net, begin_norm_axis=-1, scope='ln')
+    net = tf.pad(net, [[0, 0], [1, 2], [2, 1], [0, 0]], mode='REFLECT')
+    a, b = tf.split(net, [3, 5], axis=3)
+    net = tf.concat([b, a], axis=3)
+    out = tf.reduce_max(net[:, 1:-1, ::2, :], axis=[1])
+    with tf1_session(tf) as sess:
+        weights, y = tf1_fill_and_run(tf, sess, name, wrng, x_ph, x, out)
+        write_fixture(name, weights, x, y, "tensorflow %s (tf.compat.v1 graph mode), tf_slim 1.1.0" % tf.__version__)
 
 
 def fixture_slim_bottleneck():

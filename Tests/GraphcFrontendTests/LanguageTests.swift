@@ -108,6 +108,33 @@ import Testing
         ])
     }
 
+    /// The names TF 2.21 with tf_slim 1.1 gives these layers' outputs and variables.
+    @Test func modernSlimLayersHaveTFsNames() throws {
+        let r = try evaluate("""
+        x = placeholder(float32, [None, 8, 8, 16], name='x')
+        a = slim.separable_conv2d(x, None, [3, 3], scope='dw')
+        b = slim.separable_conv2d(a, 32, [3, 3], depth_multiplier=2, scope='sep')
+        c = slim.layer_norm(b)
+        d = slim.group_norm(c, groups=4)
+        e = slim.instance_norm(d)
+        f = slim.conv2d_transpose(e, 8, [2, 2], stride=2)
+        for t in [a, b, c, d, e, f]:
+            print(t)
+        """)
+        #expect(r.printed == [
+            "Tensor(\"dw/Relu:0\", shape=(?, 8, 8, 16), dtype=float32)",
+            "Tensor(\"sep/Relu:0\", shape=(?, 8, 8, 32), dtype=float32)",
+            "Tensor(\"LayerNorm/batchnorm/add_1:0\", shape=(?, 8, 8, 32), dtype=float32)",
+            "Tensor(\"GroupNorm/Reshape_2:0\", shape=(?, 8, 8, 32), dtype=float32)",
+            "Tensor(\"InstanceNorm/instancenorm/add_1:0\", shape=(?, 8, 8, 32), dtype=float32)",
+            "Tensor(\"Conv2d_transpose/Relu:0\", shape=(?, 16, 16, 8), dtype=float32)",
+        ])
+        #expect(r.graph.variables.map(\.name).sorted() == [
+            "Conv2d_transpose/biases", "Conv2d_transpose/weights", "GroupNorm/beta", "GroupNorm/gamma", "InstanceNorm/beta", "InstanceNorm/gamma",
+            "LayerNorm/beta", "LayerNorm/gamma", "dw/biases", "dw/depthwise_weights", "sep/biases", "sep/depthwise_weights", "sep/pointwise_weights",
+        ])
+    }
+
     @Test func reenteringAVariableScopeObjectOpensANewNameScope() throws {
         let r = try evaluate("""
         x = placeholder(float32, [1, 8, 8, 3])

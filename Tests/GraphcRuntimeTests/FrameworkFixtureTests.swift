@@ -13,7 +13,7 @@ import Testing
     static let root = repositoryRoot
     static let fixtures = root.appendingPathComponent("Tests/Fixtures")
     static let names = ["slim_residual", "slim_bottleneck", "keras_basic_block", "torch_residual_block", "torch_block1",
-                        "gluon_preact_block", "small_resnet", "torch_flatten_linear", "torch_mobile_block", "torch_decoder"]
+                        "gluon_preact_block", "small_resnet", "torch_flatten_linear", "torch_mobile_block", "torch_decoder", "slim_modern_layers"]
 
     func data(_ file: String) -> String { Self.fixtures.appendingPathComponent("data").appendingPathComponent(file).path }
 
@@ -42,7 +42,7 @@ import Testing
         #expect(error <= 1e-4 * scale, "\(name) optimized=\(optimized): max |error| \(error), max |reference| \(scale)")
     }
 
-    @Test(arguments: ["slim_residual", "torch_residual_block", "gluon_preact_block", "torch_mobile_block", "torch_decoder"])
+    @Test(arguments: ["slim_residual", "torch_residual_block", "gluon_preact_block", "torch_mobile_block", "torch_decoder", "slim_modern_layers"])
     func referenceKernelsMatchTheFrameworkToo(_ name: String) throws {
         let (error, scale) = try errors(name, reference: true)
         #expect(error <= 1e-4 * scale, "\(name): max |error| \(error), max |reference| \(scale)")

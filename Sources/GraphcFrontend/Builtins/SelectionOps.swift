@@ -135,7 +135,7 @@ extension Library {
             let a = NormalizationAttributes(kind: .group, groups: try args.int("groups"), leadingAxes: 1, epsilon: Float(try args.double("epsilon")))
             return .tensor(try ev.normalization(x, a, args, defaultScope: "GroupNorm"))
         })
-        result.append(Builtin("instance_norm", Signature([("inputs", nil), ("center", .bool(true)), ("scale", .bool(false)), ("epsilon", .float(1e-6)),
+        result.append(Builtin("instance_norm", Signature([("inputs", nil), ("center", .bool(true)), ("scale", .bool(true)), ("epsilon", .float(1e-6)),
                                                          ("activation_fn", Value.none), ("param_initializers", Value.none), ("reuse", Value.none),
                                                          ("variables_collections", Value.none), ("outputs_collections", Value.none), ("trainable", .bool(true)),
                                                          ("data_format", Value.none), ("scope", Value.none)]), argScope: true, in: [.slim]) { ev, args in
@@ -191,7 +191,7 @@ extension Evaluator {
         return try builder.withVariableScope(try args.optionalString("scope"), defaultName: defaultScope) {
             let beta = try args.bool("center") ? try builder.variable("beta", shape: [c]) : builder.constant([Float](repeating: 0, count: c), shape: [c], name: "zeros")
             let gamma = try args.bool("scale") ? try builder.variable("gamma", shape: [c]) : builder.constant([Float](repeating: 1, count: c), shape: [c], name: "ones")
-            var y = try builder.add(.normalization(a), [x, gamma, beta], name: a.typeName)
+            var y = try builder.add(.normalization(a), [x, gamma, beta], name: a.tfOutputName)
             if let activation { y = try activation(y) }
             return y
         }

@@ -93,6 +93,17 @@ public struct NormalizationAttributes: Hashable, Sendable, Codable {
     }
 }
 
+extension NormalizationAttributes {
+    /// The name TF-slim's composite gives the tensor it returns, inside the layer's scope.
+    public var tfOutputName: String {
+        switch kind {
+        case .layer: return "batchnorm/add_1"
+        case .group: return "Reshape_2"
+        case .instance: return "instancenorm/add_1"
+        }
+    }
+}
+
 extension NormalizationAttributes: OpSchema {
     public var typeName: String { ["layer": "LayerNorm", "group": "GroupNorm", "instance": "InstanceNorm"][kind.rawValue]! }
     public var inputRoles: [InputRole] { [.data, .gamma, .beta] }
