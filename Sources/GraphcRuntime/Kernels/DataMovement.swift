@@ -17,29 +17,37 @@ enum DataMovementKernel {
         return { transpose(input: x, shape: shape, permutation: perm, output: y, threads: threads) }
     }
 
-    /// Writes the output in order, reading the input through the permuted strides; the last
-    /// output axis is the inner loop (contiguous writes), rows split across threads.
+    /// Writes every output element from the input through the permuted strides. The inner loop
+    /// runs along the output's last axis (contiguous writes), or, when that axis is short (an
+    /// NCHW-to-NHWC image's 3 channels), along the axis that is the input's last (contiguous
+    /// reads), so the per-row index arithmetic is paid once per long run.
     static func transpose(input: UnsafePointer<Float>, shape: [Int], permutation: [Int], output: UnsafeMutablePointer<Float>, threads: Int) {
         let rank = shape.count
         guard rank > 0 else { output[0] = input[0]; return }
         var inputStrides = [Int](repeating: 1, count: rank)
         for d in stride(from: rank - 2, through: 0, by: -1) { inputStrides[d] = inputStrides[d + 1] * shape[d + 1] }
         let outShape = permutation.map { shape[$0] }
+        var outStrides = [Int](repeating: 1, count: rank)
+        for d in stride(from: rank - 2, through: 0, by: -1) { outStrides[d] = outStrides[d + 1] * outShape[d + 1] }
         let strides = permutation.map { inputStrides[$0] }
-        let inner = outShape[rank - 1], innerStride = strides[rank - 1]
-        let rows = outShape.dropLast().reduce(1, *)
+        // The output axis that is the input's last, when it makes a longer inner run.
+        let readAxis = permutation.firstIndex(of: rank - 1)!
+        let innerAxis = outShape[rank - 1] < 16 && outShape[readAxis] > outShape[rank - 1] ? readAxis : rank - 1
+        let inner = outShape[innerAxis], innerIn = strides[innerAxis], innerOut = outStrides[innerAxis]
+        let outer = outShape.enumerated().filter { $0.offset != innerAxis }
+        let rows = outer.reduce(1) { $0 * $1.element }
         guard rows > 0, inner > 0 else { return }
         parallelFor(rows, threads: threads, minimumPerThread: max(1, (1 << 15) / inner)) { range in
             for row in range {
-                var rem = row, offset = 0
-                var d = rank - 2
-                while d >= 0 {
-                    offset += (rem % outShape[d]) * strides[d]
-                    rem /= outShape[d]
-                    d -= 1
+                var rem = row, from = 0, to = 0
+                for (axis, size) in outer.reversed() {
+                    let i = rem % size
+                    rem /= size
+                    from += i * strides[axis]
+                    to += i * outStrides[axis]
                 }
-                let y = output + row * inner, x = input + offset
-                for j in 0..<inner { y[j] = x[j * innerStride] }
+                let x = input + from, y = output + to
+                for j in 0..<inner { y[j * innerOut] = x[j * innerIn] }
             }
         }
     }
