@@ -70,7 +70,7 @@ extension ONNXTranslation {
         let id = try ONNXImportError.wrap {
             try b.conv2d(x.id, numOutputs: cout, kernel: (kh, kw), stride: (strides[0], strides[1]), padding: padding,
                          rate: (dilations[0], dilations[1]), groups: groups, biases: bias != nil,
-                         activation: activation.map { f in { try b.add(.activation(f), [$0], name: f.typeName) } }, scope: scope)
+                         activation: layerFunction(activation), scope: scope)
         }
         var call = "conv2d(\(x.name), \(cout), [\(kh), \(kw)]"
         if strides != [1, 1] { call += ", stride=\(pythonList(strides))" }
@@ -141,7 +141,7 @@ extension ONNXTranslation {
         let id = try ONNXImportError.wrap {
             try b.conv2dTranspose(x.id, numOutputs: cout, kernel: (kh, kw), stride: (strides[0], strides[1]), padding: padding,
                                   outputPadding: (outputPadding[0], outputPadding[1]), biases: bias != nil,
-                                  activation: activation.map { f in { try b.add(.activation(f), [$0], name: f.typeName) } }, scope: scope)
+                                  activation: layerFunction(activation), scope: scope)
         }
         var call = "conv2d_transpose(\(x.name), \(cout), [\(kh), \(kw)], stride=\(pythonList(strides)), padding=\(paddingText(padding))"
         if outputPadding != [0, 0] { call += ", output_padding=\(pythonList(outputPadding))" }
@@ -168,7 +168,7 @@ extension ONNXTranslation {
         let b = builder
         let id = try ONNXImportError.wrap {
             try b.batchNorm(x.id, center: true, scale: true, epsilon: epsilon,
-                            activation: activation.map { f in { try b.add(.activation(f), [$0], name: f.typeName) } }, scope: scope)
+                            activation: layerFunction(activation), scope: scope)
         }
         values[outName] = emit(id, hint: scope, "batch_norm(\(x.name), scale=True, epsilon=\(literal(epsilon)), fused=False, activation_fn=\(activationText), scope=\(quote(scope)))")
         let c = builder.graph[x.id].shape.dims.last! ?? gamma.count
@@ -212,7 +212,7 @@ extension ONNXTranslation {
         let b = builder
         let id = try ONNXImportError.wrap {
             try b.fullyConnected(a.id, numOutputs: m, biases: bias != nil,
-                                 activation: activation.map { f in { try b.add(.activation(f), [$0], name: f.typeName) } }, scope: scope)
+                                 activation: layerFunction(activation), scope: scope)
         }
         values[outName] = emit(id, hint: scope, "fully_connected(\(a.name), \(m), activation_fn=\(activationText)\(bias == nil ? ", biases_initializer=None" : ""), scope=\(quote(scope)))")
         weights.append((scope + "/weights", HostTensor(shape: [k, m], data: w)))
@@ -334,7 +334,6 @@ extension ONNXTranslation {
 
     mutating func slice(_ node: Onnx_NodeProto) throws {
         let x = try tensor(node, 0)
-        let r = rank(x)
         let starts: [Int], ends: [Int]
         var axes: [Int]?, steps: [Int]?
         if opset < 10 {
@@ -348,7 +347,6 @@ extension ONNXTranslation {
         }
         let a = try sliceBounds(onnxShape(x), starts: starts, ends: ends, axes: axes ?? Array(0..<starts.count),
                                 steps: steps ?? [Int](repeating: 1, count: starts.count))
-        _ = r
         bind(node, try add(.slice(a), [x.id], name: "strided_slice"), x.name + subscriptText(a))
     }
 
@@ -467,6 +465,12 @@ extension ONNXTranslation {
             return nil
         default: return nil
         }
+    }
+
+    /// A layer's `activation_fn` on the importer's builder: the node the DSL's builtin adds.
+    func layerFunction(_ f: Activation?) -> GraphBuilder.LayerFunction? {
+        let b = builder
+        return f.map { f in { try b.add(.activation(f), [$0], name: f.typeName) } }
     }
 
     /// The text calling activation `f` on `x`.
