@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// graphc's own single-threaded GEMM for products whose right operand is known before the run
 /// (weights): C = A · B (+ C), with A row-major and read where it lies, B packed once into
 /// panels of 16 columns (`pack`). No packing at run time: OpenBLAS packs both operands on
@@ -52,9 +54,11 @@ enum PanelGEMM {
                 let r1 = min(r0 + chunk, rows.upperBound)
                 for p in panels {
                     let c0 = p * width, panel = packed + (p * k + k0) * width, count = min(width, columns.upperBound - c0)
+                    // The next panel's slice, fetched while this one is multiplied from cache.
+                    let ahead = p + 1 < panels.upperBound ? panel + k * width : panel
                     var r = r0
                     while r < r1 {
-                        let block = rowBlock(r1 - r, k: slice, a: a + r * lda + k0, lda: lda, panel: panel, c: c + r * ldc + c0, ldc: ldc,
+                        let block = rowBlock(r1 - r, k: slice, a: a + r * lda + k0, lda: lda, panel: panel, ahead: ahead, c: c + r * ldc + c0, ldc: ldc,
                                              count: count, accumulate: accumulate || k0 > 0)
                         r += block
                     }
@@ -73,21 +77,22 @@ enum PanelGEMM {
     /// Multiplies the largest block of rows a kernel has (6, 4, 2 or 1) of the `available`
     /// rows, and returns how many that was.
     @inline(__always)
-    static func rowBlock(_ available: Int, k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+    static func rowBlock(_ available: Int, k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, ahead: UnsafePointer<Float>,
+                         c: UnsafeMutablePointer<Float>,
                          ldc: Int, count: Int, accumulate: Bool) -> Int {
         if available >= 6 {
-            kernel6(k: k, a: a, lda: lda, panel: panel, c: c, ldc: ldc, count: count, accumulate: accumulate)
+            kernel6(k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
             return 6
         }
         if available >= 4 {
-            kernel4(k: k, a: a, lda: lda, panel: panel, c: c, ldc: ldc, count: count, accumulate: accumulate)
+            kernel4(k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
             return 4
         }
         if available >= 2 {
-            kernel2(k: k, a: a, lda: lda, panel: panel, c: c, ldc: ldc, count: count, accumulate: accumulate)
+            kernel2(k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
             return 2
         }
-        kernel1(k: k, a: a, panel: panel, c: c, count: count, accumulate: accumulate)
+        kernel1(k: k, a: a, panel: panel, ahead: ahead, c: c, count: count, accumulate: accumulate)
         return 1
     }
 
@@ -104,12 +109,13 @@ enum PanelGEMM {
     /// Six rows of C against one panel. Every kernel sums each element's products in k order
     /// with one accumulator, so an element's value does not depend on which kernel computed it.
     @inline(__always)
-    static func kernel6(k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+    static func kernel6(k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, ahead: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
                         count: Int, accumulate: Bool) {
         var c0 = Panel(), c1 = Panel(), c2 = Panel(), c3 = Panel(), c4 = Panel(), c5 = Panel()
         let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda
         var b = UnsafeRawPointer(panel)
         for kk in 0..<k {
+            graphc_prefetch(ahead + kk * width)
             let row = b.load(as: Panel.self)
             c0 = c0.addingProduct(Panel(repeating: a0[kk]), row)
             c1 = c1.addingProduct(Panel(repeating: a1[kk]), row)
@@ -129,12 +135,13 @@ enum PanelGEMM {
 
     /// Four rows of C against one panel.
     @inline(__always)
-    static func kernel4(k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+    static func kernel4(k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, ahead: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
                         count: Int, accumulate: Bool) {
         var c0 = Panel(), c1 = Panel(), c2 = Panel(), c3 = Panel()
         let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda
         var b = UnsafeRawPointer(panel)
         for kk in 0..<k {
+            graphc_prefetch(ahead + kk * width)
             let row = b.load(as: Panel.self)
             c0 = c0.addingProduct(Panel(repeating: a0[kk]), row)
             c1 = c1.addingProduct(Panel(repeating: a1[kk]), row)
@@ -150,12 +157,13 @@ enum PanelGEMM {
 
     /// Two rows of C against one panel.
     @inline(__always)
-    static func kernel2(k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+    static func kernel2(k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, ahead: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
                         count: Int, accumulate: Bool) {
         var c0 = Panel(), c1 = Panel()
         let a0 = a, a1 = a + lda
         var b = UnsafeRawPointer(panel)
         for kk in 0..<k {
+            graphc_prefetch(ahead + kk * width)
             let row = b.load(as: Panel.self)
             c0 = c0.addingProduct(Panel(repeating: a0[kk]), row)
             c1 = c1.addingProduct(Panel(repeating: a1[kk]), row)
@@ -169,10 +177,11 @@ enum PanelGEMM {
     /// exactly `kernel6`'s order, so a row's result does not depend on which kernel computed it
     /// (and so not on how rows were split across threads).
     @inline(__always)
-    static func kernel1(k: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, count: Int, accumulate: Bool) {
+    static func kernel1(k: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>, ahead: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, count: Int, accumulate: Bool) {
         var c0 = Panel()
         var b = UnsafeRawPointer(panel)
         for kk in 0..<k {
+            graphc_prefetch(ahead + kk * width)
             c0 = c0.addingProduct(Panel(repeating: a[kk]), b.load(as: Panel.self))
             b += MemoryLayout<Panel>.stride
         }
