@@ -50,11 +50,11 @@ let package = Package(
             providers: [.apt(["libturbojpeg0-dev", "libpng-dev"])]
         ),
         .target(name: "GraphcImages", dependencies: ["GraphcIR", "GraphcFormats", "CImageCodecs"]),
-        // A C header whose inline function lets the GEMM prefetch weights ahead of its reads.
-        .target(name: "CPrefetch"),
+        // A C header whose inline functions let the GEMM prefetch weights and ask what the CPU has.
+        .target(name: "CKernelSupport"),
         .target(
             name: "GraphcRuntime",
-            dependencies: ["GraphcIR", "COpenBLAS", "CPrefetch"],
+            dependencies: ["GraphcIR", "COpenBLAS", "CKernelSupport"],
             // Kernels share raw pointers across threads by design; they are checked by tests
             // against the reference kernels, not by the concurrency checker. Optimized even in
             // debug builds so whole-network tests stay fast (checks on arithmetic stay on).

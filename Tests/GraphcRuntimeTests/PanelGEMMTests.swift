@@ -2,8 +2,8 @@ import GraphcTestSupport
 import Testing
 @testable import GraphcRuntime
 
-/// graphc's own GEMM on packed panels against a naive triple loop written here: row counts on
-/// and off the six-row blocks (so the 4-, 2- and 1-row kernels run) and beyond one chunk of
+/// graphc's own GEMM on packed panels against a naive triple loop written here: every row
+/// count from 1 to 17 (so each micro-kernel size from 1 to 8 rows runs) and beyond one chunk of
 /// rows, column counts on and off the 16-wide panels, depths below and above the k slice,
 /// accumulating or not, and multiplying a sub-range of rows and panels.
 @Suite struct PanelGEMMTests {
@@ -36,6 +36,38 @@ import Testing
         let scale = max(expected.map(abs).max()!, 1e-6)
         let error = zip(c, expected).map { abs(Double($0) - $1) }.max()! / scale
         #expect(error < 1e-5, "m \(m) n \(n) k \(k): relative error \(error)")
+    }
+
+    /// Rows 1 to 17 are shared out as blocks of every size the kernels have (1 to 8 rows, or 1
+    /// to 6 without AVX-512). Each row must come out bit for bit as it does alone: the sizes
+    /// sum in the same order, so a result does not depend on how rows were blocked or split.
+    @Test(arguments: 1...17)
+    func everyBlockSizeSumsLikeASingleRow(_ m: Int) {
+        let (n, k) = (20, 37)
+        let a = Tensors.uniform([m, k], seed: 6, name: "a").data.map { $0 - 0.5 }
+        let b = Tensors.uniform([k, n], seed: 7, name: "b").data.map { $0 - 0.5 }
+        var together = [Float](repeating: 0, count: m * n), alone = together
+        b.withUnsafeBufferPointer { bp in
+            let packed = PackedWeights(bp.baseAddress!, k: k, n: n)
+            a.withUnsafeBufferPointer { ap in
+                together.withUnsafeMutableBufferPointer { cp in
+                    PanelGEMM.multiply(rows: 0..<m, columns: 0..<n, k: k, a: ap.baseAddress!, lda: k, packed: packed.pointer,
+                                       c: cp.baseAddress!, ldc: n, accumulate: false)
+                }
+                alone.withUnsafeMutableBufferPointer { cp in
+                    for r in 0..<m {
+                        PanelGEMM.multiply(rows: r..<r + 1, columns: 0..<n, k: k, a: ap.baseAddress!, lda: k, packed: packed.pointer,
+                                           c: cp.baseAddress!, ldc: n, accumulate: false)
+                    }
+                }
+            }
+        }
+        for r in 0..<m { for col in 0..<n {
+            var sum = 0.0
+            for kk in 0..<k { sum += Double(a[r * k + kk]) * Double(b[kk * n + col]) }
+            #expect(abs(Double(together[r * n + col]) - sum) < 1e-5, "m \(m): (\(r), \(col))")
+        } }
+        #expect(together == alone, "m \(m): a row's sums depend on the block that computed it")
     }
 
     @Test func multipliesOnlyTheRowsAndPanelsAsked() {

@@ -1,4 +1,4 @@
-import CPrefetch
+import CKernelSupport
 
 /// graphc's own single-threaded GEMM for products whose right operand is known before the run
 /// (weights): C = A · B (+ C), with A row-major and read where it lies, B packed once into
@@ -6,14 +6,13 @@ import CPrefetch
 /// every call, which on ResNet's late layers (49 rows, 9.4 MB of weights) and on Winograd's
 /// 36 small products per convolution costs as much as a fifth of the run.
 ///
-/// The micro-kernel keeps a 6 x 16 block of C in registers (six SIMD16 accumulators: twelve
-/// AVX2 registers, or six AVX-512 ones) and for each k broadcasts six values of A against one
-/// row of the panel. The module is compiled for the host CPU (`-target-cpu native`), so the
+/// The micro-kernel keeps up to 8 x 16 of C in registers (one SIMD16 accumulator per row: two
+/// AVX2 registers or one AVX-512 register each) and for each k broadcasts a value of each row
+/// of A against one row of the panel. The module is compiled for the host CPU (`-target-cpu native`), so the
 /// products are fused multiply-adds at the widest width the machine has.
 enum PanelGEMM {
     typealias Panel = SIMD16<Float>
     static let width = Panel.scalarCount
-    static let rows = 6
 
     /// Floats `pack` writes for a `[k, n]` matrix: whole panels, the last one zero-padded.
     static func packedCount(k: Int, n: Int) -> Int { (n + width - 1) / width * width * k }
@@ -39,7 +38,7 @@ enum PanelGEMM {
     ///
     /// Blocked as Goto's GEMM is, without packing A: k is cut into slices of `depth`; within a
     /// slice, `chunk` rows of A at a time (at most 144 KiB: L2) meet every panel's slice (24 KiB:
-    /// L1), which serves all the chunk's six-row blocks. Each weight is read from memory once
+    /// L1), which serves all the chunk's row blocks. Each weight is read from memory once
     /// per chunk of rows, each activation once per slice. The slices depend on k alone, so every
     /// element sums its products in the same order however rows and columns are split.
     static func multiply(rows: Range<Int>, columns: Range<Int>, k: Int, a: UnsafePointer<Float>, lda: Int,
@@ -74,26 +73,29 @@ enum PanelGEMM {
     /// Rows of A multiplied by each panel slice before the next: 96 x 384 floats is 144 KiB.
     static let chunk = 96
 
-    /// Multiplies the largest block of rows a kernel has (6, 4, 2 or 1) of the `available`
-    /// rows, and returns how many that was.
+    /// Rows of C a kernel keeps in registers at most: 8 SIMD16 accumulators with AVX-512's 32
+    /// registers; 6 (twelve of AVX2's sixteen ymm registers) otherwise.
+    static let maximumRows = graphc_cpu_has_avx512f() != 0 ? 8 : 6
+
+    /// Multiplies a block of the `available` rows, and returns how many rows that was. The rows
+    /// are shared out evenly among the fewest blocks of at most `maximumRows` (49 rows are seven
+    /// blocks of 7, not eight of 6 and a single row, whose lone accumulator waits on itself).
     @inline(__always)
     static func rowBlock(_ available: Int, k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, ahead: UnsafePointer<Float>,
-                         c: UnsafeMutablePointer<Float>,
-                         ldc: Int, count: Int, accumulate: Bool) -> Int {
-        if available >= 6 {
-            kernel6(k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
-            return 6
+                         c: UnsafeMutablePointer<Float>, ldc: Int, count: Int, accumulate: Bool) -> Int {
+        let blocks = (available + maximumRows - 1) / maximumRows
+        let size = (available + blocks - 1) / blocks
+        switch size {
+        case 8: kernel(Rows8.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
+        case 7: kernel(Rows7.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
+        case 6: kernel(Rows6.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
+        case 5: kernel(Rows5.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
+        case 4: kernel(Rows4.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
+        case 3: kernel(Rows3.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
+        case 2: kernel(Rows2.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
+        default: kernel(Rows1.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
         }
-        if available >= 4 {
-            kernel4(k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
-            return 4
-        }
-        if available >= 2 {
-            kernel2(k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
-            return 2
-        }
-        kernel1(k: k, a: a, panel: panel, ahead: ahead, c: c, count: count, accumulate: accumulate)
-        return 1
+        return size
     }
 
     @inline(__always)
@@ -106,88 +108,57 @@ enum PanelGEMM {
         }
     }
 
-    /// Six rows of C against one panel. Every kernel sums each element's products in k order
-    /// with one accumulator, so an element's value does not depend on which kernel computed it.
+    /// `R.rows` (1 to 8) rows of C against one panel, each row's 16 sums in one register. Each
+    /// size is its own specialization, so the rows past it fold away and each is a straight-line
+    /// loop (a plain `rows` argument lets the optimizer merge the calls into one with a variable
+    /// count, and branch inside the loop). Each element sums its products in k order with one
+    /// accumulator, so its value does not depend on which size computed it (nor so on how rows
+    /// were split across threads). While it works from cache, it prefetches the panel
+    /// `ahead`, one 64-byte row per k.
     @inline(__always)
-    static func kernel6(k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, ahead: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
-                        count: Int, accumulate: Bool) {
-        var c0 = Panel(), c1 = Panel(), c2 = Panel(), c3 = Panel(), c4 = Panel(), c5 = Panel()
-        let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda
-        var b = UnsafeRawPointer(panel)
+    static func kernel<R: RowCount>(_: R.Type, k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, ahead: UnsafePointer<Float>,
+                       c: UnsafeMutablePointer<Float>, ldc: Int, count: Int, accumulate: Bool) {
+        let rows = R.rows
+        var c0 = Panel(), c1 = Panel(), c2 = Panel(), c3 = Panel(), c4 = Panel(), c5 = Panel(), c6 = Panel(), c7 = Panel()
+        // Row pointers, not `a[i * lda + kk]`: the index arithmetic would be overflow-checked
+        // on every product.
+        let a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda
+        var b = UnsafeRawPointer(panel), next = UnsafeRawPointer(ahead)
         for kk in 0..<k {
-            graphc_prefetch(ahead + kk * width)
+            graphc_prefetch(next)
             let row = b.load(as: Panel.self)
-            c0 = c0.addingProduct(Panel(repeating: a0[kk]), row)
-            c1 = c1.addingProduct(Panel(repeating: a1[kk]), row)
-            c2 = c2.addingProduct(Panel(repeating: a2[kk]), row)
-            c3 = c3.addingProduct(Panel(repeating: a3[kk]), row)
-            c4 = c4.addingProduct(Panel(repeating: a4[kk]), row)
-            c5 = c5.addingProduct(Panel(repeating: a5[kk]), row)
+            c0 = c0.addingProduct(Panel(repeating: a[kk]), row)
+            if rows > 1 { c1 = c1.addingProduct(Panel(repeating: a1[kk]), row) }
+            if rows > 2 { c2 = c2.addingProduct(Panel(repeating: a2[kk]), row) }
+            if rows > 3 { c3 = c3.addingProduct(Panel(repeating: a3[kk]), row) }
+            if rows > 4 { c4 = c4.addingProduct(Panel(repeating: a4[kk]), row) }
+            if rows > 5 { c5 = c5.addingProduct(Panel(repeating: a5[kk]), row) }
+            if rows > 6 { c6 = c6.addingProduct(Panel(repeating: a6[kk]), row) }
+            if rows > 7 { c7 = c7.addingProduct(Panel(repeating: a7[kk]), row) }
+            next += MemoryLayout<Panel>.stride
             b += MemoryLayout<Panel>.stride
         }
         store(c0, c, count: count, accumulate: accumulate)
-        store(c1, c + ldc, count: count, accumulate: accumulate)
-        store(c2, c + 2 * ldc, count: count, accumulate: accumulate)
-        store(c3, c + 3 * ldc, count: count, accumulate: accumulate)
-        store(c4, c + 4 * ldc, count: count, accumulate: accumulate)
-        store(c5, c + 5 * ldc, count: count, accumulate: accumulate)
-    }
-
-    /// Four rows of C against one panel.
-    @inline(__always)
-    static func kernel4(k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, ahead: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
-                        count: Int, accumulate: Bool) {
-        var c0 = Panel(), c1 = Panel(), c2 = Panel(), c3 = Panel()
-        let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda
-        var b = UnsafeRawPointer(panel)
-        for kk in 0..<k {
-            graphc_prefetch(ahead + kk * width)
-            let row = b.load(as: Panel.self)
-            c0 = c0.addingProduct(Panel(repeating: a0[kk]), row)
-            c1 = c1.addingProduct(Panel(repeating: a1[kk]), row)
-            c2 = c2.addingProduct(Panel(repeating: a2[kk]), row)
-            c3 = c3.addingProduct(Panel(repeating: a3[kk]), row)
-            b += MemoryLayout<Panel>.stride
-        }
-        store(c0, c, count: count, accumulate: accumulate)
-        store(c1, c + ldc, count: count, accumulate: accumulate)
-        store(c2, c + 2 * ldc, count: count, accumulate: accumulate)
-        store(c3, c + 3 * ldc, count: count, accumulate: accumulate)
-    }
-
-    /// Two rows of C against one panel.
-    @inline(__always)
-    static func kernel2(k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, ahead: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
-                        count: Int, accumulate: Bool) {
-        var c0 = Panel(), c1 = Panel()
-        let a0 = a, a1 = a + lda
-        var b = UnsafeRawPointer(panel)
-        for kk in 0..<k {
-            graphc_prefetch(ahead + kk * width)
-            let row = b.load(as: Panel.self)
-            c0 = c0.addingProduct(Panel(repeating: a0[kk]), row)
-            c1 = c1.addingProduct(Panel(repeating: a1[kk]), row)
-            b += MemoryLayout<Panel>.stride
-        }
-        store(c0, c, count: count, accumulate: accumulate)
-        store(c1, c + ldc, count: count, accumulate: accumulate)
-    }
-
-    /// One row of C against one panel (the rows left over after blocks of six), summing in
-    /// exactly `kernel6`'s order, so a row's result does not depend on which kernel computed it
-    /// (and so not on how rows were split across threads).
-    @inline(__always)
-    static func kernel1(k: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>, ahead: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, count: Int, accumulate: Bool) {
-        var c0 = Panel()
-        var b = UnsafeRawPointer(panel)
-        for kk in 0..<k {
-            graphc_prefetch(ahead + kk * width)
-            c0 = c0.addingProduct(Panel(repeating: a[kk]), b.load(as: Panel.self))
-            b += MemoryLayout<Panel>.stride
-        }
-        store(c0, c, count: count, accumulate: accumulate)
+        if rows > 1 { store(c1, c + ldc, count: count, accumulate: accumulate) }
+        if rows > 2 { store(c2, c + 2 * ldc, count: count, accumulate: accumulate) }
+        if rows > 3 { store(c3, c + 3 * ldc, count: count, accumulate: accumulate) }
+        if rows > 4 { store(c4, c + 4 * ldc, count: count, accumulate: accumulate) }
+        if rows > 5 { store(c5, c + 5 * ldc, count: count, accumulate: accumulate) }
+        if rows > 6 { store(c6, c + 6 * ldc, count: count, accumulate: accumulate) }
+        if rows > 7 { store(c7, c + 7 * ldc, count: count, accumulate: accumulate) }
     }
 }
+
+/// A micro-kernel's row count as a type, so each count is a specialization of its own.
+protocol RowCount { static var rows: Int { get } }
+enum Rows1: RowCount { static var rows: Int { 1 } }
+enum Rows2: RowCount { static var rows: Int { 2 } }
+enum Rows3: RowCount { static var rows: Int { 3 } }
+enum Rows4: RowCount { static var rows: Int { 4 } }
+enum Rows5: RowCount { static var rows: Int { 5 } }
+enum Rows6: RowCount { static var rows: Int { 6 } }
+enum Rows7: RowCount { static var rows: Int { 7 } }
+enum Rows8: RowCount { static var rows: Int { 8 } }
 
 /// Weights packed into panels for one executor's steps, freed with them.
 final class PackedWeights {
