@@ -45,6 +45,26 @@ enum PanelGEMM {
                          packed: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         precondition(columns.lowerBound % width == 0)
         let panels = columns.lowerBound / width..<(columns.upperBound + width - 1) / width
+        if rows.count <= chunk {
+            // One chunk of rows: each panel whole, slice after slice, so the weights stream
+            // through in memory order (panels lie end to end) and the prefetch runs straight
+            // ahead of the reads. Same slices, same sums as below.
+            for p in panels {
+                let c0 = p * width, count = min(width, columns.upperBound - c0)
+                var k0 = 0
+                repeat {
+                    let slice = min(depth, k - k0), panel = packed + (p * k + k0) * width
+                    let ahead = p + 1 < panels.upperBound || k0 + slice < k ? panel + slice * width : panel
+                    var r = rows.lowerBound
+                    while r < rows.upperBound {
+                        r += rowBlock(rows.upperBound - r, k: slice, a: a + r * lda + k0, lda: lda, panel: panel, ahead: ahead, c: c + r * ldc + c0,
+                                      ldc: ldc, count: count, accumulate: accumulate || k0 > 0)
+                    }
+                    k0 += slice
+                } while k0 < k
+            }
+            return
+        }
         var k0 = 0
         repeat {
             let slice = min(depth, k - k0)
