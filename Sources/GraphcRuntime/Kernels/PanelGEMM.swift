@@ -34,7 +34,8 @@ enum PanelGEMM {
 
     /// C[rows, columns] = A[rows, 0..<k] · B[0..<k, columns] (+ C when `accumulate`), for
     /// `columns` a range of whole panels' columns (its start a multiple of 16; its end a multiple
-    /// of 16 or n).
+    /// of 16 or n), with `epilogue`'s residual, bias and clamp applied in registers as each block
+    /// is stored: no pass over C before or after.
     ///
     /// Blocked as Goto's GEMM is, without packing A: k is cut into slices of `depth`; within a
     /// slice, `chunk` rows of A at a time (at most 144 KiB: L2) meet every panel's slice (24 KiB:
@@ -42,7 +43,8 @@ enum PanelGEMM {
     /// per chunk of rows, each activation once per slice. The slices depend on k alone, so every
     /// element sums its products in the same order however rows and columns are split.
     static func multiply(rows: Range<Int>, columns: Range<Int>, k: Int, a: UnsafePointer<Float>, lda: Int,
-                         packed: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+                         packed: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+                         epilogue: PanelEpilogue = PanelEpilogue()) {
         precondition(columns.lowerBound % width == 0)
         let panels = columns.lowerBound / width..<(columns.upperBound + width - 1) / width
         if rows.count <= chunk {
@@ -57,8 +59,9 @@ enum PanelGEMM {
                     let ahead = p + 1 < panels.upperBound || k0 + slice < k ? panel + slice * width : panel
                     var r = rows.lowerBound
                     while r < rows.upperBound {
+                        let rule = epilogue.rule(row: r, column: c0, c: c, ldc: ldc, continuing: accumulate || k0 > 0, last: k0 + slice == k)
                         r += rowBlock(rows.upperBound - r, k: slice, a: a + r * lda + k0, lda: lda, panel: panel, ahead: ahead, c: c + r * ldc + c0,
-                                      ldc: ldc, count: count, accumulate: accumulate || k0 > 0)
+                                      ldc: ldc, count: count, rule: rule)
                     }
                     k0 += slice
                 } while k0 < k
@@ -77,8 +80,9 @@ enum PanelGEMM {
                     let ahead = p + 1 < panels.upperBound ? panel + k * width : panel
                     var r = r0
                     while r < r1 {
+                        let rule = epilogue.rule(row: r, column: c0, c: c, ldc: ldc, continuing: accumulate || k0 > 0, last: k0 + slice == k)
                         let block = rowBlock(r1 - r, k: slice, a: a + r * lda + k0, lda: lda, panel: panel, ahead: ahead, c: c + r * ldc + c0, ldc: ldc,
-                                             count: count, accumulate: accumulate || k0 > 0)
+                                             count: count, rule: rule)
                         r += block
                     }
                 }
@@ -102,29 +106,50 @@ enum PanelGEMM {
     /// blocks of 7, not eight of 6 and a single row, whose lone accumulator waits on itself).
     @inline(__always)
     static func rowBlock(_ available: Int, k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, ahead: UnsafePointer<Float>,
-                         c: UnsafeMutablePointer<Float>, ldc: Int, count: Int, accumulate: Bool) -> Int {
+                         c: UnsafeMutablePointer<Float>, ldc: Int, count: Int, rule: StoreRule) -> Int {
         let blocks = (available + maximumRows - 1) / maximumRows
         let size = (available + blocks - 1) / blocks
         switch size {
-        case 8: kernel(Rows8.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
-        case 7: kernel(Rows7.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
-        case 6: kernel(Rows6.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
-        case 5: kernel(Rows5.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
-        case 4: kernel(Rows4.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
-        case 3: kernel(Rows3.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
-        case 2: kernel(Rows2.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
-        default: kernel(Rows1.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, accumulate: accumulate)
+        case 8: kernel(Rows8.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, rule: rule)
+        case 7: kernel(Rows7.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, rule: rule)
+        case 6: kernel(Rows6.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, rule: rule)
+        case 5: kernel(Rows5.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, rule: rule)
+        case 4: kernel(Rows4.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, rule: rule)
+        case 3: kernel(Rows3.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, rule: rule)
+        case 2: kernel(Rows2.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, rule: rule)
+        default: kernel(Rows1.self, k: k, a: a, lda: lda, panel: panel, ahead: ahead, c: c, ldc: ldc, count: count, rule: rule)
         }
         return size
     }
 
+    /// Stores one row of a block: its sums added to the row's old values (if the rule has
+    /// any), then the bias and the clamp (after the last slice). The order of the additions is
+    /// the order of the separate passes this replaced, so the results are the same.
     @inline(__always)
-    static func store(_ v: Panel, _ c: UnsafeMutablePointer<Float>, count: Int, accumulate: Bool) {
+    static func store(_ v: Panel, _ c: UnsafeMutablePointer<Float>, row i: Int, ldc: Int, rule: StoreRule, bias: Panel?, count: Int) {
+        let target = c + i * ldc
         if count == width {
-            let old = accumulate ? UnsafeRawPointer(c).loadUnaligned(as: Panel.self) : Panel()
-            UnsafeMutableRawPointer(c).storeBytes(of: old + v, as: Panel.self)
+            var y = v
+            if let old = rule.old { y = UnsafeRawPointer(old + i * ldc).loadUnaligned(as: Panel.self) + y }
+            if let bias { y = y + bias }
+            switch rule.clamp {
+            case .none: break
+            case .relu: y = y.replacing(with: 0, where: y .< 0)
+            case .relu6: y = y.replacing(with: 0, where: y .< 0).replacing(with: 6, where: y .> 6)
+            }
+            UnsafeMutableRawPointer(target).storeBytes(of: y, as: Panel.self)
         } else {
-            for j in 0..<count { c[j] = (accumulate ? c[j] : 0) + v[j] }
+            for j in 0..<count {
+                var y = v[j]
+                if let old = rule.old { y = old[i * ldc + j] + y }
+                if let bias { y = y + bias[j] }
+                switch rule.clamp {
+                case .none: break
+                case .relu: if y < 0 { y = 0 }
+                case .relu6: if y < 0 { y = 0 } else if y > 6 { y = 6 }
+                }
+                target[j] = y
+            }
         }
     }
 
@@ -137,7 +162,7 @@ enum PanelGEMM {
     /// `ahead`, one 64-byte row per k.
     @inline(__always)
     static func kernel<R: RowCount>(_: R.Type, k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, ahead: UnsafePointer<Float>,
-                       c: UnsafeMutablePointer<Float>, ldc: Int, count: Int, accumulate: Bool) {
+                       c: UnsafeMutablePointer<Float>, ldc: Int, count: Int, rule: StoreRule) {
         let rows = R.rows
         var c0 = Panel(), c1 = Panel(), c2 = Panel(), c3 = Panel(), c4 = Panel(), c5 = Panel(), c6 = Panel(), c7 = Panel()
         // Row pointers, not `a[i * lda + kk]`: the index arithmetic would be overflow-checked
@@ -158,15 +183,54 @@ enum PanelGEMM {
             next += MemoryLayout<Panel>.stride
             b += MemoryLayout<Panel>.stride
         }
-        store(c0, c, count: count, accumulate: accumulate)
-        if rows > 1 { store(c1, c + ldc, count: count, accumulate: accumulate) }
-        if rows > 2 { store(c2, c + 2 * ldc, count: count, accumulate: accumulate) }
-        if rows > 3 { store(c3, c + 3 * ldc, count: count, accumulate: accumulate) }
-        if rows > 4 { store(c4, c + 4 * ldc, count: count, accumulate: accumulate) }
-        if rows > 5 { store(c5, c + 5 * ldc, count: count, accumulate: accumulate) }
-        if rows > 6 { store(c6, c + 6 * ldc, count: count, accumulate: accumulate) }
-        if rows > 7 { store(c7, c + 7 * ldc, count: count, accumulate: accumulate) }
+        var bias: Panel? = nil
+        if let b = rule.bias {
+            if count == width {
+                bias = UnsafeRawPointer(b).loadUnaligned(as: Panel.self)
+            } else {
+                var v = Panel()
+                for j in 0..<count { v[j] = b[j] }
+                bias = v
+            }
+        }
+        store(c0, c, row: 0, ldc: ldc, rule: rule, bias: bias, count: count)
+        if rows > 1 { store(c1, c, row: 1, ldc: ldc, rule: rule, bias: bias, count: count) }
+        if rows > 2 { store(c2, c, row: 2, ldc: ldc, rule: rule, bias: bias, count: count) }
+        if rows > 3 { store(c3, c, row: 3, ldc: ldc, rule: rule, bias: bias, count: count) }
+        if rows > 4 { store(c4, c, row: 4, ldc: ldc, rule: rule, bias: bias, count: count) }
+        if rows > 5 { store(c5, c, row: 5, ldc: ldc, rule: rule, bias: bias, count: count) }
+        if rows > 6 { store(c6, c, row: 6, ldc: ldc, rule: rule, bias: bias, count: count) }
+        if rows > 7 { store(c7, c, row: 7, ldc: ldc, rule: rule, bias: bias, count: count) }
     }
+}
+
+/// What `PanelGEMM.multiply` applies to C as it stores it: a residual laid out as C (added to
+/// the first slice's sums, where C's old values would be), a bias per column and a clamp (after
+/// the last slice).
+struct PanelEpilogue {
+    /// At C's origin: element (r, j) is `residual[r * ldc + j]`.
+    var residual: UnsafePointer<Float>? = nil
+    /// Indexed by column.
+    var bias: UnsafePointer<Float>? = nil
+    var clamp = Clamp.none
+
+    enum Clamp { case none, relu, relu6 }
+
+    /// The rule for the block whose first element is (row, column) of C.
+    @inline(__always)
+    func rule(row: Int, column: Int, c: UnsafeMutablePointer<Float>, ldc: Int, continuing: Bool, last: Bool) -> StoreRule {
+        let offset = row * ldc + column
+        return StoreRule(old: continuing ? UnsafePointer(c + offset) : residual.map { $0 + offset },
+                         bias: last ? bias.map { $0 + column } : nil, clamp: last ? clamp : .none)
+    }
+}
+
+/// How one block's sums are stored: added to `old` (rows ldc apart; nil: to nothing), then
+/// `bias` (at the block's first column) and the clamp.
+struct StoreRule {
+    var old: UnsafePointer<Float>?
+    var bias: UnsafePointer<Float>?
+    var clamp: PanelEpilogue.Clamp
 }
 
 /// A micro-kernel's row count as a type, so each count is a specialization of its own.

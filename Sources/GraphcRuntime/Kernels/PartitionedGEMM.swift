@@ -44,10 +44,26 @@ enum PartitionedGEMM {
         }
     }
 
-    /// One block: residual in, GEMM accumulating onto it, then bias and activation.
+    /// One block. graphc's GEMM applies the residual, the bias and a ReLU (or ReLU6) as it
+    /// stores, and only another activation takes a pass of its own; OpenBLAS's takes the
+    /// residual in first and the bias and activation after.
     @inline(__always)
     static func multiply(rows: Range<Int>, columns: Range<Int>, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
                          packed: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, epilogue e: EpiloguePointers) {
+        if let packed {
+            var fused = PanelEpilogue(residual: e.residual, bias: e.bias)
+            var rest = e.activation
+            switch e.activation {
+            case .relu?: fused.clamp = .relu; rest = nil
+            case .relu6?: fused.clamp = .relu6; rest = nil
+            default: break
+            }
+            PanelGEMM.multiply(rows: rows, columns: columns, k: k, a: a, lda: lda, packed: packed, c: output, ldc: n, accumulate: false, epilogue: fused)
+            if let rest {
+                EpilogueKernel.finish(EpiloguePointers(activation: rest), output: output, rows: rows, columns: columns, channels: n)
+            }
+            return
+        }
         let width = columns.count
         let origin = rows.lowerBound * n + columns.lowerBound
         var beta: Float = 0
@@ -57,12 +73,8 @@ enum PartitionedGEMM {
                 for row in rows { (output + row * n + columns.lowerBound).update(from: r + row * n + columns.lowerBound, count: width) }
             }
         }
-        if let packed {
-            PanelGEMM.multiply(rows: rows, columns: columns, k: k, a: a, lda: lda, packed: packed, c: output, ldc: n, accumulate: beta != 0)
-        } else {
-            BLAS.sgemm(m: rows.count, n: width, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b + columns.lowerBound, ldb: n,
-                       c: output + origin, ldc: n, beta: beta)
-        }
+        BLAS.sgemm(m: rows.count, n: width, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b + columns.lowerBound, ldb: n,
+                   c: output + origin, ldc: n, beta: beta)
         EpilogueKernel.finish(e, output: output, rows: rows, columns: columns, channels: n)
     }
 }
