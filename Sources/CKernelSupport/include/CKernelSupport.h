@@ -1,6 +1,6 @@
 // What the runtime's kernels need from C: Swift has no prefetch instruction and no way to ask
-// the CPU what it has. Static inline functions from a C header are inlined into the Swift
-// code that calls them.
+// which instruction set it is being compiled for. Static inline functions from a C header are
+// inlined into the Swift code that calls them.
 #ifndef GRAPHC_KERNEL_SUPPORT_H
 #define GRAPHC_KERNEL_SUPPORT_H
 
@@ -11,11 +11,13 @@ static inline __attribute__((always_inline)) void graphc_prefetch(const void *ad
     __builtin_prefetch(address, 0, 2);
 }
 
-/// Whether the running CPU has AVX-512F, so 32 vector registers (x86-64 only; 0 elsewhere).
-static inline int graphc_cpu_has_avx512f(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f");
+/// Whether the Swift code calling this was compiled for AVX-512 (the runtime module is built
+/// with `-target-cpu native`, and the importer sees the same target), so its SIMD registers
+/// are 32 zmm rather than 16 ymm. It is the compiled code's register count that matters, not
+/// the running CPU's: a binary built for AVX2 has 16 registers on any machine.
+static inline __attribute__((always_inline)) int graphc_compiled_for_avx512f(void) {
+#if defined(__AVX512F__)
+    return 1;
 #else
     return 0;
 #endif

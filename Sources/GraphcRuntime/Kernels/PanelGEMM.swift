@@ -97,9 +97,9 @@ enum PanelGEMM {
     /// Rows of A multiplied by each panel slice before the next: 96 x 384 floats is 144 KiB.
     static let chunk = 96
 
-    /// Rows of C a kernel keeps in registers at most: 8 SIMD16 accumulators with AVX-512's 32
-    /// registers; 6 (twelve of AVX2's sixteen ymm registers) otherwise.
-    static let maximumRows = graphc_cpu_has_avx512f() != 0 ? 8 : 6
+    /// Rows of C a kernel keeps in registers at most: 8 SIMD16 accumulators when compiled for
+    /// AVX-512's 32 registers; 6 (twelve of AVX2's sixteen ymm registers) otherwise.
+    static let maximumRows = graphc_compiled_for_avx512f() != 0 ? 8 : 6
 
     /// Multiplies a block of the `available` rows, and returns how many rows that was. The rows
     /// are shared out evenly among the fewest blocks of at most `maximumRows` (49 rows are seven
