@@ -4,7 +4,7 @@ import GraphcIR
 /// time and recorded in the plan; the runtime uses what the plan gives and decides nothing.
 ///
 /// Only convolutions need any. A Winograd one (`winogradElements`) transforms blocks of tiles
-/// into `[36, tiles, Cin]` and multiplies them into `[36, tiles, Cout]`. A direct one that is
+/// into `[tiles, 36, Cin]` and multiplies them into `[tiles, 36, Cout]`. A direct one that is
 /// not a plain GEMM on its input unfolds its
 /// receptive fields (im2col) into a `[rows, kh*kw*cin]` matrix, the whole matrix when it is no
 /// larger than the convolution's own input or output and `maxTileElements`, else tiles of rows
@@ -68,7 +68,7 @@ public enum KernelScratch {
 
 extension KernelScratch {
     /// Floats of scratch a Winograd convolution needs: for a block of tiles, their transformed
-    /// inputs `[36, block, Cin]` and products `[36, block, Cout]`. The block is all tiles when
+    /// inputs `[block, 36, Cin]` and products `[block, 36, Cout]`. The block is all tiles when
     /// that fits `maxTileElements`, else as many as fit (at least 16). The kernel works out the
     /// block from the size it is given.
     public static func winogradElements(_ node: Node, _ shapes: [[Int]]) -> Int? {
