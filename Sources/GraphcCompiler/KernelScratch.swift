@@ -5,12 +5,12 @@ import GraphcIR
 ///
 /// Only convolutions need any. A Winograd one (`winogradElements`) transforms blocks of tiles
 /// into `[tiles, 36, Cin]` and multiplies them into `[tiles, 36, Cout]`. A direct one that is
-/// not a plain GEMM on its input unfolds its
-/// receptive fields (im2col) into a `[rows, kh*kw*cin]` matrix, the whole matrix when it is no
-/// larger than the convolution's own input or output and `maxTileElements`, else tiles of rows
-/// that fit (at least 64 rows, so each GEMM stays efficient). Scratch then never dominates the
-/// arena, at any batch. A 1x1 stride-1 unpadded convolution (`isPointwise`) gets none: its GEMM
-/// reads the input directly.
+/// not a plain GEMM on its input unfolds its receptive fields (im2col) into a
+/// `[rows, kh*kw*cin]` matrix (a 1x1 one with a prologue: its transformed input rows), the
+/// whole matrix when it is no larger than the convolution's own input or output and
+/// `maxTileElements`, else tiles of rows that fit (at least 64 rows, so each GEMM stays
+/// efficient). Scratch then never dominates the arena, at any batch. A 1x1 stride-1 unpadded
+/// convolution without a prologue (`isPointwise`) gets none: its GEMM reads the input directly.
 public enum KernelScratch {
     /// 8 MiB of floats: large enough for full-speed GEMMs, small next to batched activations.
     public static let maxTileElements = 2 << 20
@@ -47,7 +47,7 @@ public enum KernelScratch {
     }
 
     public static func isPointwise(_ node: Node, _ shapes: [[Int]]) -> Bool {
-        guard case let .conv2d(a) = node.op, a.algorithm == nil, !a.isGrouped else { return false }
+        guard case let .conv2d(a) = node.op, a.algorithm == nil, !a.isGrouped, a.prologue == nil else { return false }
         let x = shapes[node.inputs[0]], w = shapes[node.inputs[1]], y = shapes[node.id]
         return w[0] == 1 && w[1] == 1 && a.strideH == 1 && a.strideW == 1 && (a.padding.isZero || a.padding == .same)
             && x[1] == y[1] && x[2] == y[2]

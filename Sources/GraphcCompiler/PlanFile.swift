@@ -8,7 +8,7 @@ import GraphcPasses
 /// out so that loading is a memory map.
 ///
 ///     offset 0   "GRAPHCPL"  magic (8 bytes)
-///            8   version     UInt32 LE (3)
+///            8   version     UInt32 LE (4)
 ///           12   flags       UInt32 LE (0)
 ///           16   header      byte length of the JSON header, UInt64 LE
 ///           24   data        offset of the weight data, UInt64 LE (64-byte aligned)
@@ -20,7 +20,10 @@ import GraphcPasses
 public enum PlanFile {
     public static let magic = Array("GRAPHCPL".utf8)
     /// 2: activations and binary ops are encoded as `activation` and `binary` ops.
-    public static let version: UInt32 = 3
+    /// 3: `resize` replaced `resizeBilinear`.
+    /// 4: convolutions may have a prologue (FusePrologue), which a reader of version 3 would
+    /// silently skip.
+    public static let version: UInt32 = 4
     static let preambleBytes = 64
 
     /// The JSON header.

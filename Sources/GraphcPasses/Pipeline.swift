@@ -37,6 +37,7 @@ public enum Pipeline {
         FuseConvActivation.pass,
         FuseResidualAdd.pass,
         FoldPadIntoConvolution.pass,
+        FusePrologue.pass,
         UseWinograd.pass,
         PackWeights.pass,
         EliminateDeadCode.pass,

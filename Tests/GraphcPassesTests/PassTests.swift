@@ -267,7 +267,7 @@ import Testing
     @Test func pipelineOptionsSelectPassesAfterTheLowerings() throws {
         var o = PipelineOptions()
         o.disabled = ["FoldBatchNorm"]
-        #expect(try Pipeline.selected(o).map(\.name) == ["LowerBatchNorm", "EliminateIdentities", "FoldConstants", "FuseConvActivation", "FuseResidualAdd", "FoldPadIntoConvolution", "UseWinograd", "PackWeights", "EliminateDeadCode"])
+        #expect(try Pipeline.selected(o).map(\.name) == ["LowerBatchNorm", "EliminateIdentities", "FoldConstants", "FuseConvActivation", "FuseResidualAdd", "FoldPadIntoConvolution", "FusePrologue", "UseWinograd", "PackWeights", "EliminateDeadCode"])
         o.only = ["FuseResidualAdd", "EliminateDeadCode"]
         #expect(try Pipeline.selected(o).map(\.name) == ["LowerBatchNorm", "FuseResidualAdd", "EliminateDeadCode"])
         o.optimize = false

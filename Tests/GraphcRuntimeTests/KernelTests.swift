@@ -10,11 +10,12 @@ import Testing
 @Suite struct KernelTests {
     /// Builds a one-op graph with `make`, runs it with seeded weights and inputs on the fast and
     /// the reference kernels, and returns the largest error relative to the reference's scale.
-    func compare(threads: Int = 2, _ make: (GraphBuilder) throws -> NodeID) throws -> Float {
+    func compare(threads: Int = 2, values: [String: [Float]] = [:], _ make: (GraphBuilder) throws -> NodeID) throws -> Float {
         let b = GraphBuilder()
         b.markOutput(try make(b))
         let graph = b.graph
         let weights = WeightStore.initialize(graph, seed: 7)
+        for (name, v) in values { weights.add(name, v) }
         var feeds: [String: HostTensor] = [:]
         for p in graph.placeholders { feeds[p.name] = Tensors.uniform(p.shape.dims.map { $0! }, seed: 3, name: p.name) }
         // Unoptimized, so each op reaches its own kernel.
@@ -48,6 +49,30 @@ import Testing
                                 rate: (c.dilation, c.dilation), biases: false)
         }
         #expect(error <= 1e-4, "case \(c): relative error \(error)")
+    }
+
+    /// A 1x1 convolution with a prologue (FusePrologue's resnet_v2 pre-activation), tall (rows
+    /// split across threads, each transforming its own) and wide (the rows transformed first,
+    /// the product split by columns), with and without the ReLU, and a bias after.
+    @Test(arguments: [([2, 9, 9, 12], 8), ([1, 3, 3, 20], 48), ([1, 14, 14, 32], 64)], [Activation.relu, nil])
+    func convolutionPrologueMatchesReference(_ shape: ([Int], Int), _ activation: Activation?) throws {
+        let (input, cout) = shape
+        // Scales of both signs and shifts that push about half the inputs (uniform in [0, 1))
+        // below zero, so the ReLU and both parameters matter.
+        let cin = input[3]
+        let scales: [Float] = (0..<cin).map { i in Float(i % 5) * 0.5 - 1 }
+        let shifts: [Float] = (0..<cin).map { i in Float(i % 3) * 0.25 - 0.25 }
+        let values = ["c/scale": scales, "c/shift": shifts]
+        let error = try compare(values: values) { b in
+            let x = try b.placeholder(name: "x", shape: TensorShape(input.map { $0 }))
+            let w = try b.variable("c/weights", shape: [1, 1, cin, cout])
+            let scale = try b.variable("c/scale", shape: [cin]), shift = try b.variable("c/shift", shape: [cin])
+            let bias = try b.variable("c/biases", shape: [cout])
+            var a = Conv2DAttributes(strideH: 1, strideW: 1, padding: .same, epilogue: Epilogue(bias: true))
+            a.prologue = Conv2DAttributes.Prologue(activation: activation)
+            return try b.add(.conv2d(a), [x, w, scale, shift, bias], name: "c/Conv2D")
+        }
+        #expect(error <= 1e-4, "\(input) -> \(cout), \(String(describing: activation)): relative error \(error)")
     }
 
     @Test func tiledIm2colMatchesReference() throws {

@@ -55,6 +55,10 @@ public struct Conv2DAttributes: Hashable, Sendable, Codable {
     public var groups: Int?
     /// true: TF's depthwise convolution, weights `[kh, kw, Cin, multiplier]` (see above).
     public var depthwise: Bool?
+    /// A per-channel scale and shift and an activation applied to the input as the convolution
+    /// reads it (resnet_v2's pre-activation batch norm and ReLU; the FusePrologue pass). Only
+    /// for 1x1, stride-1, unpadded dense convolutions, where no padding value is transformed.
+    public var prologue: Prologue?
 
     public init(strideH: Int, strideW: Int, padding: Padding, dilationH: Int = 1, dilationW: Int = 1, epilogue: Epilogue = .none,
                 algorithm: ConvolutionAlgorithm? = nil, groups: Int = 1, depthwise: Bool = false) {
@@ -64,6 +68,13 @@ public struct Conv2DAttributes: Hashable, Sendable, Codable {
         self.algorithm = algorithm
         self.groups = groups == 1 ? nil : groups
         self.depthwise = depthwise ? true : nil
+    }
+
+    /// A convolution's prologue: x * scale + shift through `activation`, per input channel, with
+    /// `scale` and `shift` `[Cin]` inputs right after the weights.
+    public struct Prologue: Hashable, Sendable, Codable {
+        public var activation: Activation?
+        public init(activation: Activation?) { self.activation = activation }
     }
 
     /// Whether output channels read only part of the input channels (grouped or depthwise).
@@ -84,7 +95,7 @@ public struct Conv2DAttributes: Hashable, Sendable, Codable {
 
 extension Conv2DAttributes: OpSchema {
     public var typeName: String { depthwise == true ? "DepthwiseConv2dNative" : "Conv2D" }
-    public var inputRoles: [InputRole] { [.data, .weights] + epilogue.inputRoles }
+    public var inputRoles: [InputRole] { [.data, .weights] + (prologue == nil ? [] : [.scale, .shift]) + epilogue.inputRoles }
     /// The GEMM accumulates onto the residual, so the output may take the residual's buffer.
     public var inPlaceInputs: [Int] { epilogue.residual ? [inputRoles.count - 1] : [] }
 
@@ -94,6 +105,7 @@ extension Conv2DAttributes: OpSchema {
         if let groups { r.append("groups=\(groups)") }
         if let algorithm { r.append("winograd=\(algorithm.rawValue)") }
         if let weightLayout { r.append("weights=\(weightLayout.rawValue)") }
+        if let prologue { r.append("prologue=scale_shift" + (prologue.activation.map { "+\($0)" } ?? "")) }
         return r + epilogue.attributes
     }
 
@@ -151,7 +163,15 @@ extension Conv2DAttributes: OpSchema {
         let wd = try ShapeRules.windowOutput(x[2], window: windowW, stride: strideW, padding: padding, before: pl, after: pr,
                                              ceil: false, what: "convolution kernel", axis: "width")
         let y = TensorShape([x[0], h, wd, cout])
-        try epilogue.check(output: y, extra: Array(inputs.dropFirst(2)))
+        if prologue != nil {
+            guard !isGrouped, algorithm == nil, wh == 1, ww == 1, strideH == 1, strideW == 1, padding.isZero || padding == .same else {
+                throw ShapeError("a convolution with a prologue must be a dense 1x1 convolution with stride 1 and no padding")
+            }
+            guard inputs.count >= 4, inputs[2] == TensorShape([wcin]), inputs[3] == TensorShape([wcin]) else {
+                throw ShapeError("a convolution's prologue takes a scale and a shift of [\(wcin)], got \(Array(inputs.dropFirst(2).prefix(2)))")
+            }
+        }
+        try epilogue.check(output: y, extra: Array(inputs.dropFirst(prologue == nil ? 2 : 4)))
         return y
     }
 }

@@ -33,12 +33,25 @@ enum ConvolutionKernel {
         let g = geometry(c)
         let x = c.input(0), w = c.input(.weights)!, y = c.output, epilogue = c.epilogue, scratch = c.scratch, threads = c.threads
         let tileRows = max(1, (c.scratch == nil ? g.k : c.scratchElements) / max(g.k, 1))
+        var prologue: ProloguePointers?
+        if case let .conv2d(a) = c.node.op, let p = a.prologue {
+            guard scratch != nil else { throw RuntimeError("the plan gives the convolution '\(c.node.name)' with a prologue no scratch; compile it again") }
+            prologue = ProloguePointers(scale: c.input(.scale)!, shift: c.input(.shift)!, activation: p.activation)
+        }
         if case let .conv2d(a) = c.node.op, a.weightLayout == .panels16 {
-            return { run(g, input: x, weights: w, packed: w, output: y, epilogue: epilogue, scratch: scratch, tileRows: tileRows, threads: threads) }
+            return { run(g, input: x, weights: w, packed: w, output: y, epilogue: epilogue, prologue: prologue, scratch: scratch, tileRows: tileRows,
+                         threads: threads) }
         }
         // Weights the compiler did not pack (an unoptimized plan, an odd channel count): packed here, once.
         let packed = PackedWeights(w, k: g.k, n: g.outChannels)
-        return { run(g, input: x, weights: w, packed: packed.pointer, output: y, epilogue: epilogue, scratch: scratch, tileRows: tileRows, threads: threads) }
+        return { run(g, input: x, weights: w, packed: packed.pointer, output: y, epilogue: epilogue, prologue: prologue, scratch: scratch,
+                     tileRows: tileRows, threads: threads) }
+    }
+
+    /// A convolution's prologue resolved to pointers (`Conv2DAttributes.Prologue`).
+    struct ProloguePointers {
+        var scale, shift: UnsafePointer<Float>
+        var activation: Activation?
     }
 
     /// im2col + GEMM with the weights (HWIO: already the `[k, outChannels]` matrix) packed in
@@ -51,7 +64,7 @@ enum ConvolutionKernel {
     /// for another. Wide ones (late layers) unfold up to `tileRows` rows together, then split
     /// the product by columns, so each thread reads only its share of the weights.
     static func run(_ g: ConvGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, packed: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                    epilogue: EpiloguePointers, scratch: UnsafeMutablePointer<Float>?, tileRows: Int, threads: Int) {
+                    epilogue: EpiloguePointers, prologue: ProloguePointers? = nil, scratch: UnsafeMutablePointer<Float>?, tileRows: Int, threads: Int) {
         let n = g.outChannels
         guard let scratch else {
             PartitionedGEMM.run(m: g.m, n: n, k: g.k, a: input, lda: g.k, b: weights, packed: packed, output: output, epilogue: epilogue, threads: threads)
@@ -68,7 +81,7 @@ enum ConvolutionKernel {
                     let end = g.m * (w + 1) / workers
                     while r0 < end {
                         let count = min(chunk, end - r0)
-                        unfold(g, input: input, rows: r0..<r0 + count, into: mine)
+                        prepareRows(g, input: input, prologue: prologue, rows: r0..<r0 + count, into: mine)
                         PartitionedGEMM.multiply(rows: 0..<count, columns: 0..<n, n: n, k: g.k, a: mine, lda: g.k, b: weights, packed: packed,
                                                  output: output + r0 * n, epilogue: epilogue.advanced(by: r0 * n))
                         r0 += count
@@ -82,7 +95,8 @@ enum ConvolutionKernel {
             let rows = min(tileRows, g.m - m0), first = m0
             PartitionedGEMM.run(m: rows, n: n, k: g.k, a: scratch, lda: g.k, b: weights, packed: packed, output: output + m0 * n,
                                 epilogue: epilogue.advanced(by: m0 * n), threads: threads, unfolds: true) { range in
-                unfold(g, input: input, rows: range.lowerBound + first..<range.upperBound + first, into: scratch + range.lowerBound * g.k)
+                prepareRows(g, input: input, prologue: prologue, rows: range.lowerBound + first..<range.upperBound + first,
+                            into: scratch + range.lowerBound * g.k)
             }
             m0 += rows
         }
@@ -90,6 +104,19 @@ enum ConvolutionKernel {
     /// Rows a thread unfolds and multiplies at a time in a tall product: 96 rows of a 7x7x3
     /// stem's 147 values are 55 KiB.
     static let chunkRows = 96
+
+    /// Writes the GEMM's rows for output pixels `rows`: their receptive fields (`unfold`), or,
+    /// for a 1x1 convolution with a prologue, their input pixels through the prologue.
+    @inline(__always)
+    static func prepareRows(_ g: ConvGeometry, input: UnsafePointer<Float>, prologue: ProloguePointers?, rows: Range<Int>,
+                            into columns: UnsafeMutablePointer<Float>) {
+        guard let p = prologue else {
+            unfold(g, input: input, rows: rows, into: columns)
+            return
+        }
+        ElementwiseKernel.affineRows(input: input + rows.lowerBound * g.inChannels, scale: p.scale, shift: p.shift, output: columns,
+                                     rows: rows.count, channels: g.inChannels, activation: p.activation)
+    }
 
     /// Writes the receptive field of each output pixel in `rows` as one row of `k` values
     /// (kh, kw, cin order), zeros where the window lies in the padding.

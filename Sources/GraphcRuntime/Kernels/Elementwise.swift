@@ -68,16 +68,25 @@ enum ElementwiseKernel {
     static func channelAffine(input: UnsafePointer<Float>, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>,
                               output: UnsafeMutablePointer<Float>, rows: Int, channels: Int, activation f: Activation?, threads: Int) {
         parallelFor(rows, threads: threads, minimumPerThread: max(1, (1 << 16) / max(channels, 1))) { r in
-            for row in r {
-                let x = input + row * channels, y = output + row * channels
-                if let scale {
-                    for c in 0..<channels { y[c] = x[c] * scale[c] + shift[c] }
-                } else {
-                    for c in 0..<channels { y[c] = x[c] + shift[c] }
-                }
-            }
-            if let f { apply(f, output + r.lowerBound * channels, output + r.lowerBound * channels, count: r.count * channels) }
+            affineRows(input: input + r.lowerBound * channels, scale: scale, shift: shift, output: output + r.lowerBound * channels,
+                       rows: r.count, channels: channels, activation: f)
         }
+    }
+
+    /// `channelAffine` over `rows` rows on the calling thread (also a convolution's prologue,
+    /// a block of its input rows at a time).
+    @inline(__always)
+    static func affineRows(input: UnsafePointer<Float>, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>,
+                           output: UnsafeMutablePointer<Float>, rows: Int, channels: Int, activation f: Activation?) {
+        for row in 0..<rows {
+            let x = input + row * channels, y = output + row * channels
+            if let scale {
+                for c in 0..<channels { y[c] = x[c] * scale[c] + shift[c] }
+            } else {
+                for c in 0..<channels { y[c] = x[c] + shift[c] }
+            }
+        }
+        if let f { apply(f, output, output, count: rows * channels) }
     }
 
     /// `a op b` with NumPy broadcasting, given each operand's strides over the output's shape

@@ -356,17 +356,38 @@ extension ReferenceKernels {
     }
 }
 
+/// Floats a reference step owns, freed with the step.
+final class StepBuffer {
+    let pointer: UnsafeMutablePointer<Float>
+
+    init(count: Int) {
+        pointer = .allocate(capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    deinit { pointer.deallocate() }
+}
+
 /// The reference kernels' entries in `KernelTable`: each op's reference kernel with its inputs
 /// read from the context. Reference plans give every value its own buffer, so no kernel here
 /// has to care about running in place.
 extension ReferenceKernels {
     static func prepareConv2D(_ c: StepContext) -> Step? {
         guard case let .conv2d(a) = c.node.op else { return nil }
+        // A prologue transforms the whole input first, into a buffer of the step's own.
+        let shape = c.inputShape(0)
+        let transformed = a.prologue == nil ? nil : StepBuffer(count: shape.reduce(1, *))
         return {
+            var x = c.input(0)
+            if let transformed, let p = a.prologue {
+                scaleShift(c.input(0), count: shape.reduce(1, *), channels: shape[3], scale: c.input(.scale)!, shift: c.input(.shift)!,
+                           activation: p.activation, transformed.pointer)
+                x = UnsafePointer(transformed.pointer)
+            }
             if a.algorithm != nil {
-                winogradConv2d(c.input(0), c.inputShape(0), c.input(1), c.inputShape(1), a, c.output, c.outputShape)
+                winogradConv2d(x, c.inputShape(0), c.input(1), c.inputShape(1), a, c.output, c.outputShape)
             } else {
-                conv2d(c.input(0), c.inputShape(0), c.input(1), c.inputShape(1), a, c.output, c.outputShape)
+                conv2d(x, c.inputShape(0), c.input(1), c.inputShape(1), a, c.output, c.outputShape)
             }
             finishEpilogue(c)
         }
