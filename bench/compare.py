@@ -168,8 +168,13 @@ def measure(graphc, net, rounds, threads, work):
 
     g_rounds, o_rounds = [], []
     for r in range(rounds):
-        g_rounds.append(graphc_bench(graphc, graph, weights, x, feed_name, defines, iterations, threads))
-        o_rounds.append(ort_bench(model, x, iterations, threads))
+        # Who goes first alternates, so neither always runs on a cache or a core the other warmed.
+        if r % 2 == 0:
+            g_rounds.append(graphc_bench(graphc, graph, weights, x, feed_name, defines, iterations, threads))
+            o_rounds.append(ort_bench(model, x, iterations, threads))
+        else:
+            o_rounds.append(ort_bench(model, x, iterations, threads))
+            g_rounds.append(graphc_bench(graphc, graph, weights, x, feed_name, defines, iterations, threads))
         print(f"  {name} round {r + 1}: graphc {g_rounds[-1]['median']:.2f} ms, ONNX Runtime {o_rounds[-1]['median']:.2f} ms", file=sys.stderr)
 
     def med(rows, key):
@@ -231,8 +236,8 @@ def markdown(results, args, path):
              "`python3 bench/compare.py` (it writes this page). Both run the same weights (`graphc init`) and",
              "input; ONNX Runtime runs the model `graphc export --onnx` writes (CPU provider, all graph",
              f"optimizations, {args.threads} intra-op threads); graphc runs with `--threads {args.threads}`.",
-             "Each round times graphc, then ONNX Runtime (in a process of its own); a figure is the median",
-             "over rounds of the per-round median (or p90). GFLOP/s count 2 x the direct convolutions'",
+             "Each round times graphc and ONNX Runtime (in a process of its own), taking turns at going",
+             "first; a figure is the median over rounds of the per-round median (or p90). GFLOP/s count 2 x the direct convolutions'",
              "multiply-adds for both, whatever algorithm runs. Peak RSS is each process's own.", "",
              f"Machine: {cpu_description()}; {platform.platform()}; ONNX Runtime {results[0]['ort_version']};",
              f"{results[0]['rounds']} rounds. Date: {time.strftime('%Y-%m-%d')}.", "",
