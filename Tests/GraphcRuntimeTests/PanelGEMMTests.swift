@@ -11,6 +11,21 @@ import Testing
         (1, 16, 1), (6, 16, 7), (7, 5, 3), (13, 33, 20), (49, 64, 400), (12, 48, 1500), (25, 80, 900), (203, 32, 50), (9, 17, 800),
     ]
 
+    /// Packs `b` `[k, n]` and multiplies `a` `[rows, k]` by it into `c` (`n` columns), over
+    /// `rows` and `columns` (all of them by default).
+    func multiply(_ a: [Float], _ b: [Float], into c: inout [Float], n: Int, k: Int, rows: Range<Int>, columns: Range<Int>? = nil,
+                  accumulate: Bool = false, epilogue: PanelEpilogue = PanelEpilogue()) {
+        b.withUnsafeBufferPointer { bp in
+            let packed = PackedWeights(bp.baseAddress!, k: k, n: n)
+            a.withUnsafeBufferPointer { ap in
+                c.withUnsafeMutableBufferPointer { cp in
+                    PanelGEMM.multiply(rows: rows, columns: columns ?? 0..<n, k: k, a: ap.baseAddress!, lda: k, packed: packed.pointer,
+                                       c: cp.baseAddress!, ldc: n, accumulate: accumulate, epilogue: epilogue)
+                }
+            }
+        }
+    }
+
     @Test(arguments: shapes.indices, [false, true])
     func matchesANaiveProduct(_ i: Int, _ accumulate: Bool) {
         let (m, n, k) = Self.shapes[i]
@@ -24,15 +39,7 @@ import Testing
             expected[r * n + c] = sum
         } }
         var c = start
-        b.withUnsafeBufferPointer { bp in
-            let packed = PackedWeights(bp.baseAddress!, k: k, n: n)
-            a.withUnsafeBufferPointer { ap in
-                c.withUnsafeMutableBufferPointer { cp in
-                    PanelGEMM.multiply(rows: 0..<m, columns: 0..<n, k: k, a: ap.baseAddress!, lda: k, packed: packed.pointer,
-                                       c: cp.baseAddress!, ldc: n, accumulate: accumulate)
-                }
-            }
-        }
+        multiply(a, b, into: &c, n: n, k: k, rows: 0..<m, accumulate: accumulate)
         let scale = max(expected.map(abs).max()!, 1e-6)
         let error = zip(c, expected).map { abs(Double($0) - $1) }.max()! / scale
         #expect(error < 1e-5, "m \(m) n \(n) k \(k): relative error \(error)")
@@ -47,21 +54,8 @@ import Testing
         let a = Tensors.uniform([m, k], seed: 6, name: "a").data.map { $0 - 0.5 }
         let b = Tensors.uniform([k, n], seed: 7, name: "b").data.map { $0 - 0.5 }
         var together = [Float](repeating: 0, count: m * n), alone = together
-        b.withUnsafeBufferPointer { bp in
-            let packed = PackedWeights(bp.baseAddress!, k: k, n: n)
-            a.withUnsafeBufferPointer { ap in
-                together.withUnsafeMutableBufferPointer { cp in
-                    PanelGEMM.multiply(rows: 0..<m, columns: 0..<n, k: k, a: ap.baseAddress!, lda: k, packed: packed.pointer,
-                                       c: cp.baseAddress!, ldc: n, accumulate: false)
-                }
-                alone.withUnsafeMutableBufferPointer { cp in
-                    for r in 0..<m {
-                        PanelGEMM.multiply(rows: r..<r + 1, columns: 0..<n, k: k, a: ap.baseAddress!, lda: k, packed: packed.pointer,
-                                           c: cp.baseAddress!, ldc: n, accumulate: false)
-                    }
-                }
-            }
-        }
+        multiply(a, b, into: &together, n: n, k: k, rows: 0..<m)
+        for r in 0..<m { multiply(a, b, into: &alone, n: n, k: k, rows: r..<r + 1) }
         for r in 0..<m { for col in 0..<n {
             var sum = 0.0
             for kk in 0..<k { sum += Double(a[r * k + kk]) * Double(b[kk * n + col]) }
@@ -75,15 +69,7 @@ import Testing
         let a = Tensors.uniform([m, k], seed: 4, name: "a").data
         let b = Tensors.uniform([k, n], seed: 5, name: "b").data
         var c = [Float](repeating: -7, count: m * n)
-        b.withUnsafeBufferPointer { bp in
-            let packed = PackedWeights(bp.baseAddress!, k: k, n: n)
-            a.withUnsafeBufferPointer { ap in
-                c.withUnsafeMutableBufferPointer { cp in
-                    PanelGEMM.multiply(rows: 3..<11, columns: 16..<32, k: k, a: ap.baseAddress!, lda: k, packed: packed.pointer,
-                                       c: cp.baseAddress!, ldc: n, accumulate: false)
-                }
-            }
-        }
+        multiply(a, b, into: &c, n: n, k: k, rows: 3..<11, columns: 16..<32)
         for r in 0..<m { for col in 0..<n {
             let inside = (3..<11).contains(r) && (16..<32).contains(col)
             if inside {
@@ -94,5 +80,46 @@ import Testing
                 #expect(c[r * n + col] == -7, "(\(r), \(col)) was written")
             }
         } }
+    }
+
+    /// The epilogue applied as blocks are stored, against a loop: the residual where the first
+    /// slice's sums start, the bias and the clamp after the last (800 is three slices of k),
+    /// on a partial last panel (40 columns), and with the residual in C itself (in place).
+    @Test(arguments: [PanelEpilogue.Clamp.none, .relu, .relu6], [false, true])
+    func appliesResidualBiasAndClampAsItStores(_ clamp: PanelEpilogue.Clamp, _ inPlace: Bool) {
+        let (m, n, k) = (13, 40, 800)
+        let a = Tensors.uniform([m, k], seed: 8, name: "a").data.map { ($0 - 0.5) * 0.5 }
+        let b = Tensors.uniform([k, n], seed: 9, name: "b").data.map { $0 - 0.5 }
+        let residual = Tensors.uniform([m, n], seed: 10, name: "r").data.map { ($0 - 0.5) * 8 }
+        let bias = Tensors.uniform([n], seed: 11, name: "bias").data.map { ($0 - 0.5) * 8 }
+        var c = inPlace ? residual : [Float](repeating: 0, count: m * n)
+        b.withUnsafeBufferPointer { bp in
+            let packed = PackedWeights(bp.baseAddress!, k: k, n: n)
+            a.withUnsafeBufferPointer { ap in
+                residual.withUnsafeBufferPointer { rp in
+                    bias.withUnsafeBufferPointer { biasp in
+                        c.withUnsafeMutableBufferPointer { cp in
+                            // In place, the residual is C's own values, which the GEMM must read first.
+                            var e = PanelEpilogue(residual: inPlace ? UnsafePointer(cp.baseAddress!) : rp.baseAddress!, bias: biasp.baseAddress!)
+                            e.clamp = clamp
+                            PanelGEMM.multiply(rows: 0..<m, columns: 0..<n, k: k, a: ap.baseAddress!, lda: k, packed: packed.pointer,
+                                               c: cp.baseAddress!, ldc: n, accumulate: false, epilogue: e)
+                        }
+                    }
+                }
+            }
+        }
+        var worst = 0.0
+        for r in 0..<m { for col in 0..<n {
+            var y = Double(residual[r * n + col]) + Double(bias[col])
+            for kk in 0..<k { y += Double(a[r * k + kk]) * Double(b[kk * n + col]) }
+            switch clamp {
+            case .none: break
+            case .relu: y = max(y, 0)
+            case .relu6: y = min(max(y, 0), 6)
+            }
+            worst = max(worst, abs(Double(c[r * n + col]) - y))
+        } }
+        #expect(worst < 1e-4, "\(clamp), in place \(inPlace): largest error \(worst)")
     }
 }
