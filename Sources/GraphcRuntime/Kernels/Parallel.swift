@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import CKernelSupport
 
 /// Splits `0..<count` into at most `threads` contiguous ranges run concurrently on graphc's
 /// worker pool (the calling thread takes one). The body must not allocate: it is called from
@@ -74,7 +75,11 @@ final class WorkerPool: @unchecked Sendable {
             lock.unlock()
             work(generation: lastGeneration)
             // The workers' parts are short: spin until they are done.
-            while partsLeft.load(ordering: .acquiring) > 0 { spinPause() }
+            var turn = 0
+            while partsLeft.load(ordering: .acquiring) > 0 {
+                spinPause(turn)
+                turn += 1
+            }
             self.body = nil
         }
     }
@@ -119,7 +124,7 @@ final class WorkerPool: @unchecked Sendable {
                 let start = DispatchTime.now().uptimeNanoseconds
                 var spins = 0
                 while current == seen {
-                    spinPause()
+                    spinPause(spins)
                     spins += 1
                     if spins & 63 == 0, DispatchTime.now().uptimeNanoseconds - start > Self.spinNanoseconds { break }
                     current = Self.generation(ticket.load(ordering: .acquiring))
@@ -138,10 +143,13 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// One turn of a busy wait: the CPU's pause hint, and every 64th turn a `sched_yield`, so
+    /// a spinning thread never starves one the scheduler put on the same core. Yielding on every
+    /// turn kept the core's other hyperthread busy with system calls: when a VM's two virtual
+    /// CPUs share one core, the thread waiting slowed the one working.
     @inline(__always)
-    private func spinPause() {
-        // No pause instruction in Swift; yielding keeps a spinning worker from starving a
-        // thread the scheduler put on the same core.
-        sched_yield()
+    private func spinPause(_ turn: Int) {
+        graphc_spin_pause()
+        if turn & 63 == 63 { sched_yield() }
     }
 }
