@@ -8,8 +8,8 @@ import CKernelSupport
 ///
 /// The micro-kernel keeps up to 8 x 16 of C in registers (one SIMD16 accumulator per row: two
 /// AVX2 registers or one AVX-512 register each) and for each k broadcasts a value of each row
-/// of A against one row of the panel. The module is compiled for the host CPU (`-target-cpu native`), so the
-/// products are fused multiply-adds at the widest width the machine has.
+/// of A against one row of the panel. The module is compiled for the host CPU (`-target-cpu
+/// native`), so the products are fused multiply-adds at the widest width the machine has.
 enum PanelGEMM {
     typealias Panel = SIMD16<Float>
     static let width = Panel.scalarCount
@@ -124,7 +124,8 @@ enum PanelGEMM {
 
     /// Stores one row of a block: its sums added to the row's old values (if the rule has
     /// any), then the bias and the clamp (after the last slice). The order of the additions is
-    /// the order of the separate passes this replaced, so the results are the same.
+    /// the order of the separate passes this replaced, so the values are the same (a ReLU of
+    /// -0 now keeps its sign, which compares equal).
     @inline(__always)
     static func store(_ v: Panel, _ c: UnsafeMutablePointer<Float>, row i: Int, ldc: Int, rule: StoreRule, bias: Panel?, count: Int) {
         let target = c + i * ldc
